@@ -1,0 +1,32 @@
+// Shared plumbing for vdstudio-cli commands: the progress bar and error reporting.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include "core/progress.h"
+
+namespace vds::cli {
+
+// Draws a one-line progress bar with rate and ETA on stderr (redrawn in place on a
+// terminal, one line per 10% otherwise, so CI logs stay readable).
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool interactive);
+  void operator()(const ProgressUpdate& update);
+  void finish();
+
+ private:
+  bool interactive_;
+  int lastDecile_ = -1;
+  bool drawn_ = false;
+};
+
+// Each group of commands registers its subcommands on the root app. The callbacks
+// run the command; errors propagate as vds::Error and are reported by main().
+void registerWorldCommands(CLI::App& app);
+void registerConfigCommands(CLI::App& app);
+void registerInfoCommands(CLI::App& app);
+
+}  // namespace vds::cli
