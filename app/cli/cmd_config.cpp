@@ -1,10 +1,28 @@
 // `vdstudio-cli config ...`: run-config validation and defaults.
+#include <cstdio>
+
 #include "cli/cli_common.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "train/run_schema.h"
 
 namespace vds::cli {
 
 void registerConfigCommands(CLI::App& app) {
-  app.add_subcommand("config", "Check run configs and print defaults")->require_subcommand(1);
+  auto* config = app.add_subcommand("config", "Check run configs and print defaults");
+  config->require_subcommand(1);
+
+  auto* check = config->add_subcommand("check", "Validate a run config and print it fully resolved");
+  auto file = std::make_shared<std::string>();
+  check->add_option("file", *file, "Run config (YAML)")->required()->check(CLI::ExistingFile);
+  check->callback([file] {
+    const Config resolved = baseRunSchema().load(*file);
+    std::fputs(resolved.dump().c_str(), stdout);
+    logger()->info("{}: valid", *file);
+  });
+
+  auto* defaults = config->add_subcommand("defaults", "Print the default run config with a comment on every key");
+  defaults->callback([] { std::fputs(baseRunSchema().defaults().dump(true).c_str(), stdout); });
 }
 
 }  // namespace vds::cli
