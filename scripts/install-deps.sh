@@ -7,7 +7,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config ccache git
   # engine
-  libtorch-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libsqlitecpp-dev libstb-dev
+  libtorch-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libsqlitecpp-dev libsqlite3-dev libstb-dev
   # video I/O
   libavcodec-dev libavformat-dev libswscale-dev libavutil-dev
   # GUI
