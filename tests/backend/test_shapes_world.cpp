@@ -44,6 +44,17 @@ ClipSpec emptySpec(int width, int height, int frames) {
   return s;
 }
 
+// One 32x32 frame with a single object at `centre`.
+ClipSpec stillObject(vds::ShapeKind shape, vds::Colour colour, double radius, Point centre) {
+  ClipSpec s = emptySpec(32, 32, 1);
+  ObjectSpec o;
+  o.attributes = {shape, colour, vds::Direction::left};
+  o.radius = radius;
+  o.positions = {centre};
+  s.objects.push_back(o);
+  return s;
+}
+
 // Coverage-weighted centroid of the pixels whose colour lies on the segment from
 // `bg` to `colour` (anti-aliased edges are blends of the two). Returns the mass too.
 Point colourCentroid(const torch::Tensor& clip, int64_t f, Vec3 bg, Vec3 colour, double* massOut = nullptr) {
@@ -173,12 +184,7 @@ class ShapesWorldTest : public QObject {
   }
 
   void plainRenderKnownAnswer() {
-    ClipSpec s = emptySpec(32, 32, 1);
-    ObjectSpec o;
-    o.attributes = {vds::ShapeKind::square, vds::Colour::red, vds::Direction::right};
-    o.radius = 8;
-    o.positions = {{16, 16}};
-    s.objects.push_back(o);
+    const ClipSpec s = stillObject(vds::ShapeKind::square, vds::Colour::red, 8, {16, 16});
     const auto clip = ShapesWorld(vds::WorldOptions{}).render(s);
     QCOMPARE(clip.sizes(), (torch::IntArrayRef{1, 32, 32, 3}));
     QCOMPARE(clip.scalar_type(), torch::kUInt8);
@@ -317,12 +323,7 @@ class ShapesWorldTest : public QObject {
   }
 
   void outlineIsHollowAndCheckerHasTwoShades() {
-    ClipSpec s = emptySpec(32, 32, 1);
-    ObjectSpec o;
-    o.attributes = {vds::ShapeKind::circle, vds::Colour::green, vds::Direction::left};
-    o.radius = 7;
-    o.positions = {{16.0, 15.5}};
-    s.objects.push_back(o);
+    const ClipSpec s = stillObject(vds::ShapeKind::circle, vds::Colour::green, 7, {16.0, 15.5});
     const ShapesWorld world(vds::WorldOptions{});
     const Vec3 bg = pixelAt(world.render(emptySpec(32, 32, 1), Style::outline), 0, 0, 0);
     const auto outline = world.render(s, Style::outline);
