@@ -28,5 +28,6 @@ class ProgressBar {
 void registerWorldCommands(CLI::App& app);
 void registerConfigCommands(CLI::App& app);
 void registerInfoCommands(CLI::App& app);
+void registerBenchCommands(CLI::App& app);
 
 }  // namespace vds::cli

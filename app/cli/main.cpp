@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   vds::cli::registerWorldCommands(app);
   vds::cli::registerConfigCommands(app);
   vds::cli::registerInfoCommands(app);
+  vds::cli::registerBenchCommands(app);
 
   try {
     app.parse(argc, argv);

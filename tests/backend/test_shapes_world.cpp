@@ -1,5 +1,4 @@
 // The Shapes world: determinism, motion that matches the caption, styles, bouncing.
-#include <chrono>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -345,17 +344,6 @@ class ShapesWorldTest : public QObject {
     vds::WorldOptions bad;
     bad.frames = 0;
     VDS_EXPECT_THROW_MSG(ShapesWorld{bad}, vds::ConfigError, "frames");
-  }
-
-  void renderIsFast() {
-    const ShapesWorld world(vds::WorldOptions{});
-    std::vector<ClipSpec> specs;
-    for (int i = 0; i < 500; ++i) specs.push_back(world.spec(Split::train, i));
-    const auto t0 = std::chrono::steady_clock::now();
-    for (const ClipSpec& s : specs) world.render(s);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 500;
-    qInfo("plain 32x32x8 render: %.3f ms per clip", ms);
-    QVERIFY2(ms < 2.0, qPrintable(QString("%1 ms per clip").arg(ms)));
   }
 };
 
