@@ -1,0 +1,57 @@
+#include "models/i2v_unet.h"
+
+#include "models/options_yaml.h"
+
+namespace vds {
+
+// c_noise = ln(sigma)/4 spans about [-1.5, 1.1] for sigma in [0.002, 80]; x250 spreads it
+// over a few hundred units, like DDPM's timestep indices.
+constexpr double kCNoiseEmbedScale = 250.0;
+
+VideoUNetOptions I2VUNetOptions::defaultVideo() {
+  VideoUNetOptions v;
+  v.spatial.inChannels = 8;
+  v.spatial.outChannels = 4;
+  v.spatial.timeEmbedScale = kCNoiseEmbedScale;
+  return v;
+}
+
+I2VUNetOptions I2VUNetOptions::fromYaml(const YAML::Node& node) {
+  I2VUNetOptions o;
+  OptionsReader r(node, "i2v_unet");
+  r.read("latent_channels", o.latentChannels);
+  VideoUNetOptions defaults = defaultVideo();
+  defaults.spatial.inChannels = 2 * o.latentChannels;
+  defaults.spatial.outChannels = o.latentChannels;
+  o.video.spatial = ImageUNetOptions::fromYaml(r.nested("spatial"), r.path("spatial"), defaults.spatial);
+  o.video.motion = MotionModuleOptions::fromYaml(r.nested("motion"), r.path("motion"), defaults.motion);
+  r.rejectUnknown();
+  requireOption(o.video.spatial.inChannels == 2 * o.latentChannels, "i2v_unet", "spatial.in_channels",
+                "must be 2 x latent_channels (noisy latents + first-frame latent)");
+  requireOption(o.video.spatial.outChannels == o.latentChannels, "i2v_unet", "spatial.out_channels",
+                "must equal latent_channels");
+  return o;
+}
+
+YAML::Node I2VUNetOptions::toYaml() const {
+  YAML::Node n = video.toYaml();
+  n["latent_channels"] = latentChannels;
+  return n;
+}
+
+I2VUNetImpl::I2VUNetImpl(const I2VUNetOptions& options) : VideoUNetImpl(options.video), i2vOptions_(options) {
+  TORCH_CHECK(options.video.spatial.inChannels == 2 * options.latentChannels,
+              "I2VUNet: spatial in_channels must be 2 x latent channels");
+}
+
+torch::Tensor I2VUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& cNoise,
+                                   const torch::Tensor& firstFrameLatent, const torch::Tensor& context) {
+  TORCH_CHECK(x.dim() == 5 && firstFrameLatent.dim() == 4 && firstFrameLatent.size(0) == x.size(0) &&
+                  firstFrameLatent.size(1) == x.size(2),
+              "I2VUNet expects x [B,F,C,h,w] and firstFrameLatent [B,C,h,w], got ", x.sizes(), " and ",
+              firstFrameLatent.sizes());
+  const auto first = firstFrameLatent.unsqueeze(1).expand_as(x);
+  return VideoUNetImpl::forward(torch::cat({x, first}, 2), cNoise, context);
+}
+
+}  // namespace vds

@@ -1,0 +1,42 @@
+// The image-to-video teacher, the "SVD" of the built-in world: a video UNet whose input
+// is the noisy latents concatenated along channels with the first frame's latent repeated
+// over all frames (as in SVD), so in_channels = 2 x latent channels. It is EDM-
+// preconditioned, so its time input is c_noise = ln(sigma)/4; the default time-embedding
+// scale stretches that narrow range for the sinusoidal embedding.
+//
+// The text context is optional: with an undefined context the cross-attention layers are
+// skipped (the same as ImageUNet), rather than fed a learned null context, so that an
+// image-only teacher needs no text encoder at all. Train with caption dropout using the
+// empty-prompt context if it is to be sampled both with and without text.
+#pragma once
+#include "models/video_unet.h"
+
+namespace vds {
+
+struct I2VUNetOptions {
+  int64_t latentChannels = 4;
+  VideoUNetOptions video = defaultVideo();  // spatial in/out channels must be 2x and 1x latentChannels
+
+  static VideoUNetOptions defaultVideo();
+  static I2VUNetOptions fromYaml(const YAML::Node& node);
+  // The same keys as video_unet plus latent_channels.
+  YAML::Node toYaml() const;
+};
+
+// Shares VideoUNet's parameter names (spatial.*, motion.*) and its spatial/motion split;
+// forward() takes the first-frame latent as an extra input.
+class I2VUNetImpl : public VideoUNetImpl {
+ public:
+  explicit I2VUNetImpl(const I2VUNetOptions& options = {});
+  // x [B,F,4,h,w] noisy latents (preconditioned input c_in * x); cNoise [B] or [B*F];
+  // firstFrameLatent [B,4,h,w]; context [B,L,D] or undefined. Returns [B,F,4,h,w].
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cNoise, const torch::Tensor& firstFrameLatent,
+                        const torch::Tensor& context = {});
+  const I2VUNetOptions& i2vOptions() const { return i2vOptions_; }
+
+ private:
+  I2VUNetOptions i2vOptions_;
+};
+TORCH_MODULE(I2VUNet);
+
+}  // namespace vds

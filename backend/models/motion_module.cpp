@@ -1,0 +1,57 @@
+#include "models/motion_module.h"
+
+#include "models/options_yaml.h"
+
+namespace vds {
+
+namespace nn = torch::nn;
+
+MotionModuleOptions MotionModuleOptions::fromYaml(const YAML::Node& node, const std::string& section,
+                                                  const MotionModuleOptions& defaults) {
+  MotionModuleOptions o = defaults;
+  OptionsReader r(node, section);
+  r.read("heads", o.heads).read("layers", o.layers).read("ff_mult", o.ffMult).read("max_groups", o.maxGroups);
+  r.rejectUnknown();
+  requireOption(o.heads > 0, section, "heads", "must be positive");
+  requireOption(o.layers > 0, section, "layers", "must be positive");
+  return o;
+}
+
+YAML::Node MotionModuleOptions::toYaml() const {
+  YAML::Node n;
+  n["heads"] = heads;
+  n["layers"] = layers;
+  n["ff_mult"] = ffMult;
+  n["max_groups"] = maxGroups;
+  return n;
+}
+
+MotionModuleImpl::MotionModuleImpl(const MotionModuleOptions& options) : options_(options) {
+  const int64_t c = options.channels;
+  norm = register_module("norm", makeGroupNorm(c, options.maxGroups));
+  proj_in = register_module("proj_in", nn::Linear(c, c));
+  blocks = register_module("blocks", nn::ModuleList());
+  for (int64_t i = 0; i < options.layers; ++i)
+    blocks->push_back(TransformerBlock(TransformerBlockOptions{c, options.heads, 0, options.ffMult}));
+  proj_out = register_module("proj_out", nn::Linear(c, c));
+  torch::NoGradGuard noGrad;
+  proj_out->weight.zero_();
+  proj_out->bias.zero_();
+}
+
+torch::Tensor MotionModuleImpl::forward(const torch::Tensor& h, int64_t frames) {
+  TORCH_CHECK(h.dim() == 4 && frames > 0 && h.size(0) % frames == 0, "MotionModule expects [B*F,C,H,W] with F = ",
+              frames, ", got ", h.sizes());
+  const int64_t b = h.size(0) / frames, c = h.size(1), height = h.size(2), width = h.size(3);
+  // Normalise over the whole clip ([B, C, F, H, W]), not per frame, so that differences
+  // between frames (what this module is for) survive the normalisation.
+  auto clip = norm(h.view({b, frames, c, height, width}).transpose(1, 2));
+  auto tokens = clip.permute({0, 3, 4, 2, 1}).reshape({b * height * width, frames, c});  // [B*H*W, F, C]
+  const auto position = torch::arange(frames, torch::TensorOptions().dtype(torch::kFloat32).device(h.device()));
+  tokens = proj_in(tokens) + sinusoidalEmbedding(position, c).to(tokens.dtype()).unsqueeze(0);
+  for (const auto& block : *blocks) tokens = block->as<TransformerBlockImpl>()->forward(tokens);
+  auto out = proj_out(tokens).view({b, height, width, frames, c}).permute({0, 3, 4, 1, 2});  // [B, F, C, H, W]
+  return h + out.reshape({b * frames, c, height, width});
+}
+
+}  // namespace vds

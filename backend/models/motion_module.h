@@ -1,0 +1,43 @@
+// Motion modules, the "AnimateDiff" layers of the built-in world: temporal self-attention
+// across the frames at every spatial location of a UNet feature map. The output
+// projection starts at zero, so a fresh module is the identity and a video UNet built
+// from a trained image UNet starts out exactly as that image UNet applied per frame.
+#pragma once
+#include <torch/torch.h>
+#include <yaml-cpp/yaml.h>
+
+#include "models/blocks.h"
+
+namespace vds {
+
+struct MotionModuleOptions {
+  int64_t channels = 64;  // set by the video UNet from the block it follows; not in YAML
+  int64_t heads = 4;
+  int64_t layers = 1;
+  int64_t ffMult = 2;
+  int64_t maxGroups = 32;
+
+  // Reads heads, layers, ff_mult and max_groups; absent keys keep `defaults`.
+  static MotionModuleOptions fromYaml(const YAML::Node& node) { return fromYaml(node, "motion", MotionModuleOptions()); }
+  static MotionModuleOptions fromYaml(const YAML::Node& node, const std::string& section,
+                                      const MotionModuleOptions& defaults);
+  YAML::Node toYaml() const;
+};
+
+class MotionModuleImpl : public torch::nn::Module {
+ public:
+  explicit MotionModuleImpl(const MotionModuleOptions& options);
+  // h [B*F, C, H, W] with frames consecutive per clip -> same shape.
+  torch::Tensor forward(const torch::Tensor& h, int64_t frames);
+  const MotionModuleOptions& options() const { return options_; }
+
+  torch::nn::GroupNorm norm{nullptr};
+  torch::nn::Linear proj_in{nullptr}, proj_out{nullptr};
+  torch::nn::ModuleList blocks{nullptr};
+
+ private:
+  MotionModuleOptions options_;
+};
+TORCH_MODULE(MotionModule);
+
+}  // namespace vds

@@ -1,0 +1,169 @@
+// Motion modules, the video UNet and the image-to-video UNet: identity at start, frame
+// interaction once trained, strict loading of image UNet weights, options YAML.
+#include "core/errors.h"
+#include "models/i2v_unet.h"
+#include "models/video_unet.h"
+#include "support/test_support.h"
+
+using vds::test::maxAbsDiff;
+
+namespace {
+
+vds::ImageUNetOptions tinySpatial() {
+  vds::ImageUNetOptions o;
+  o.baseChannels = 8;
+  o.channelMults = {1, 2};
+  o.attentionLevels = {1};
+  o.heads = 2;
+  o.contextDim = 8;
+  o.maxGroups = 4;
+  return o;
+}
+
+vds::VideoUNetOptions tinyVideo() {
+  vds::VideoUNetOptions o;
+  o.spatial = tinySpatial();
+  o.motion.heads = 2;
+  o.motion.maxGroups = 4;
+  return o;
+}
+
+// The spatial UNet applied to each frame alone: [B,F,C,h,w] -> [B,F,C,h,w].
+torch::Tensor perFrame(vds::ImageUNet& unet, const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& ctx) {
+  const int64_t frames = x.size(1);
+  auto out = unet(x.flatten(0, 1), t.repeat_interleave(frames), ctx.repeat_interleave(frames, 0));
+  return out.view(x.sizes());
+}
+
+struct Inputs {
+  torch::Tensor x = torch::randn({2, 4, 4, 8, 8});
+  torch::Tensor t = torch::tensor({50.f, 700.f});
+  torch::Tensor context = torch::randn({2, 3, 8});
+};
+
+}  // namespace
+
+class ModelsVideoTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  // Tiny tensors: thread start-up and contention cost more than they save (25x on a busy 2-core box).
+  void initTestCase() { torch::set_num_threads(1); }
+
+  void init() { torch::manual_seed(11); }
+
+  void freshMotionModuleIsIdentity() {
+    vds::MotionModuleOptions o;
+    o.channels = 8;
+    o.heads = 2;
+    o.maxGroups = 4;
+    vds::MotionModule motion(o);
+    auto h = torch::randn({6, 8, 4, 4});
+    QCOMPARE(maxAbsDiff(motion(h, 3), h), 0.0);
+  }
+
+  void freshVideoUNetIsImageUNetPerFrame() {
+    vds::VideoUNet video(tinyVideo());
+    torch::NoGradGuard noGrad;
+    Inputs in;
+    auto out = video(in.x, in.t, in.context);
+    QCOMPARE(out.sizes().vec(), (std::vector<int64_t>{2, 4, 4, 8, 8}));
+    QVERIFY(maxAbsDiff(out, perFrame(video->spatial, in.x, in.t, in.context)) < 1e-6);
+    QCOMPARE(static_cast<int64_t>(video->motion->size()),
+             static_cast<int64_t>(video->spatial->blockChannels().size()));
+  }
+
+  void framesInteractOnlyThroughMotionModules() {
+    vds::VideoUNet video(tinyVideo());
+    torch::NoGradGuard noGrad;
+    Inputs in;
+    auto changed = in.x.clone();
+    changed.select(1, 0).add_(torch::randn({2, 4, 8, 8}));  // change frame 0 only
+    auto frame3 = [&](const torch::Tensor& x) { return video(x, in.t, in.context).select(1, 3); };
+    QVERIFY(maxAbsDiff(frame3(changed), frame3(in.x)) < 1e-6);
+
+    auto* motion = video->motion[2]->as<vds::MotionModuleImpl>();
+    motion->proj_out->weight.normal_(0.0, 0.2);
+    QVERIFY(maxAbsDiff(frame3(changed), frame3(in.x)) > 1e-4);
+  }
+
+  void loadSpatialStateMatchesImageUNet() {
+    vds::ImageUNet image(tinySpatial());
+    vds::VideoUNet video(tinyVideo());
+    video->loadSpatialState(vds::namedState(*image));
+    torch::NoGradGuard noGrad;
+    Inputs in;
+    QVERIFY(maxAbsDiff(video(in.x, in.t, in.context), perFrame(image, in.x, in.t, in.context)) < 1e-6);
+  }
+
+  void loadSpatialStateIsStrict() {
+    vds::ImageUNet image(tinySpatial());
+    vds::VideoUNet video(tinyVideo());
+    const auto before = video->spatial->conv_in->weight.clone();
+
+    auto state = vds::namedState(*image);
+    state["conv_out.weight"] = torch::zeros({4, 8, 1, 1});
+    VDS_EXPECT_THROW_MSG(video->loadSpatialState(state), vds::ModelPackageError, "conv_out.weight");
+    QCOMPARE(maxAbsDiff(video->spatial->conv_in->weight, before), 0.0);  // nothing copied
+
+    state = vds::namedState(*image);
+    state.erase("mid.res1.conv1.bias");
+    VDS_EXPECT_THROW_MSG(video->loadSpatialState(state), vds::ModelPackageError, "mid.res1.conv1.bias");
+
+    state = vds::namedState(*image);
+    state["motion.0.proj_out.weight"] = torch::zeros({8, 8});
+    VDS_EXPECT_THROW_MSG(video->loadSpatialState(state), vds::ModelPackageError, "motion.0.proj_out.weight");
+  }
+
+  void parameterGroupsPartitionTheModel() {
+    vds::VideoUNet video(tinyVideo());
+    int64_t spatial = 0, motion = 0, all = 0;
+    for (const auto& p : video->spatialParameters()) spatial += p.numel();
+    for (const auto& p : video->motionParameters()) motion += p.numel();
+    for (const auto& p : video->parameters()) all += p.numel();
+    QVERIFY(spatial > 0 && motion > 0);
+    QCOMPARE(spatial + motion, all);
+    bool named = false;
+    for (const auto& item : video->named_parameters()) named = named || item.key() == "motion.0.proj_out.weight";
+    QVERIFY(named);
+  }
+
+  void videoOptionsYaml() {
+    auto o = tinyVideo();
+    o.motion.layers = 2;
+    const auto back = vds::VideoUNetOptions::fromYaml(YAML::Load(YAML::Dump(o.toYaml())));
+    QCOMPARE(back.motion.layers, int64_t{2});
+    QCOMPARE(back.spatial.baseChannels, int64_t{8});
+    QCOMPARE(YAML::Dump(back.toYaml()), YAML::Dump(o.toYaml()));
+    VDS_EXPECT_THROW_MSG(vds::VideoUNetOptions::fromYaml(YAML::Load("motion: {head: 2}")), vds::ConfigError,
+                         "head");
+    VDS_EXPECT_THROW_MSG(vds::VideoUNetOptions::fromYaml(YAML::Load("spatial: {}\ntemporal: {}")), vds::ConfigError,
+                         "temporal");
+  }
+
+  void imageToVideoUNet() {
+    vds::I2VUNetOptions o;
+    o.video = tinyVideo();
+    o.video.spatial.inChannels = 8;
+    o.video.spatial.timeEmbedScale = 250.0;
+    vds::I2VUNet i2v(o);
+    torch::NoGradGuard noGrad;
+    auto x = torch::randn({2, 3, 4, 8, 8});
+    auto cNoise = torch::tensor({-1.0f, 0.7f});
+    auto first = torch::randn({2, 4, 8, 8});
+    auto out = i2v(x, cNoise, first);  // no text: cross-attention skipped
+    QCOMPARE(out.sizes().vec(), (std::vector<int64_t>{2, 3, 4, 8, 8}));
+    QCOMPARE(i2v(x, cNoise, first, torch::randn({2, 3, 8})).sizes().vec(), out.sizes().vec());
+    // The first-frame latent conditions every frame.
+    QVERIFY(maxAbsDiff(i2v(x, cNoise, first + 1).select(1, 2), out.select(1, 2)) > 1e-4);
+
+    const auto yaml = o.toYaml();
+    const auto back = vds::I2VUNetOptions::fromYaml(YAML::Load(YAML::Dump(yaml)));
+    QCOMPARE(YAML::Dump(back.toYaml()), YAML::Dump(yaml));
+    QCOMPARE(vds::I2VUNetOptions::fromYaml(YAML::Node()).video.spatial.inChannels, int64_t{8});
+    VDS_EXPECT_THROW_MSG(vds::I2VUNetOptions::fromYaml(YAML::Load("spatial: {in_channels: 4}")), vds::ConfigError,
+                         "in_channels");
+  }
+};
+
+QTEST_GUILESS_MAIN(ModelsVideoTest)
+#include "test_models_video.moc"
