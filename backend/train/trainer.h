@@ -1,0 +1,80 @@
+// The Trainer: one loop shared by every method and pre-training job. It drains
+// commands between iterations, reports events, samples, checkpoints atomically and
+// resumes exactly (slots, optimisers, RNG and data cursor all restored).
+#pragma once
+#include <filesystem>
+#include <memory>
+
+#include "core/config.h"
+#include "core/errors.h"
+#include "data/dataloader.h"
+#include "train/commands.h"
+#include "train/events.h"
+#include "train/method.h"
+#include "train/train_context.h"
+
+namespace vds {
+
+// Stopped after too many non-finite updates, or another unrecoverable training failure.
+class TrainingError : public Error {
+ public:
+  using Error::Error;
+};
+
+struct RunPaths {
+  std::filesystem::path root;
+  std::filesystem::path config() const { return root / "config.yaml"; }
+  std::filesystem::path checkpoints() const { return root / "checkpoints"; }
+  std::filesystem::path samples() const { return root / "samples"; }
+  std::filesystem::path exported() const { return root / "export"; }
+};
+
+enum class RunOutcome { Finished, Stopped };
+
+class Trainer {
+ public:
+  // `config` must be resolved against baseRunSchema() merged with the method's schema.
+  Trainer(Config config, std::unique_ptr<Method> method, std::shared_ptr<DataLoader> data, RunPaths paths,
+          EventSink* events);
+  ~Trainer();
+
+  // Thread-safe: front ends push commands from any thread.
+  CommandQueue& commands() { return commands_; }
+
+  // Restores the newest checkpoint of the run folder, if there is one. Returns whether it did.
+  bool resumeLatest();
+  // Runs until trainer.steps or a stop command. Throws TrainingError after too many
+  // non-finite steps; the last good checkpoint stays on disk.
+  RunOutcome run();
+
+  void saveCheckpoint();
+  void sampleNow();
+  // The prompts (and first frames) that previews use; defaults to the first batch.
+  void setPreview(Batch preview) { preview_ = std::move(preview); }
+  TrainContext& context() { return *ctx_; }
+  Method& method() { return *method_; }
+  int64_t step() const { return ctx_->step; }
+
+ private:
+  // Returns false when the run must stop.
+  bool drainCommands();
+  bool handle(const Command& command);
+  void report(const StepResult& result, double iterationSeconds);
+
+  Config config_;
+  std::unique_ptr<Method> method_;
+  std::shared_ptr<DataLoader> data_;
+  RunPaths paths_;
+  EventSink* events_;
+  std::unique_ptr<TrainContext> ctx_;
+  CommandQueue commands_;
+  int64_t nonFiniteSteps_ = 0;
+  int64_t lastCheckpointStep_ = -1;
+  double wallOffset_ = 0;  // wall time of earlier sessions of a resumed run
+  std::chrono::steady_clock::time_point started_;
+  Batch preview_;
+  bool stopRequested_ = false;
+  bool paused_ = false;
+};
+
+}  // namespace vds
