@@ -84,11 +84,5 @@ std::vector<torch::Tensor> VideoUNetImpl::spatialParameters() const { return spa
 
 std::vector<torch::Tensor> VideoUNetImpl::motionParameters() const { return motion->parameters(); }
 
-std::map<std::string, torch::Tensor> namedState(const torch::nn::Module& module) {
-  std::map<std::string, torch::Tensor> state;
-  for (const auto& item : module.named_parameters()) state[item.key()] = item.value();
-  for (const auto& item : module.named_buffers()) state[item.key()] = item.value();
-  return state;
-}
 
 }  // namespace vds

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "io/model_package.h"  // namedState
 #include "models/motion_module.h"
 #include "models/unet.h"
 
@@ -48,7 +49,5 @@ class VideoUNetImpl : public torch::nn::Module {
 };
 TORCH_MODULE(VideoUNet);
 
-// All named parameters and buffers of a module, e.g. to feed loadSpatialState().
-std::map<std::string, torch::Tensor> namedState(const torch::nn::Module& module);
 
 }  // namespace vds
