@@ -29,5 +29,6 @@ void registerWorldCommands(CLI::App& app);
 void registerConfigCommands(CLI::App& app);
 void registerInfoCommands(CLI::App& app);
 void registerBenchCommands(CLI::App& app);
+void registerSampleCommands(CLI::App& app);
 
 }  // namespace vds::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   vds::cli::registerConfigCommands(app);
   vds::cli::registerInfoCommands(app);
   vds::cli::registerBenchCommands(app);
+  vds::cli::registerSampleCommands(app);
 
   try {
     app.parse(argc, argv);

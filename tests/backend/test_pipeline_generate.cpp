@@ -1,0 +1,177 @@
+// The generation pipeline on tiny random packages: output layout, seeding (same seed,
+// different seed, batch-size independence), NFE accounting with CFG, guidance and the
+// first frame changing the output, exact replay of explicit timesteps, request errors.
+#include "core/errors.h"
+#include "data/shapes_world.h"
+#include "io/image_io.h"
+#include "pipeline/generate.h"
+#include "pipeline_fixtures.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using vds::test::maxAbsDiff;
+using vds::diffusion::SamplerKind;
+
+namespace {
+
+constexpr int kSteps = 3;
+const std::vector<std::string> kPrompts{"a red circle moving left", "a blue square moving up",
+                                        "a green cross moving down and a white diamond moving right"};
+
+vds::GenerateRequest request(std::vector<std::string> prompts, uint64_t seed = 5, double cfg = 1.0,
+                             SamplerKind sampler = SamplerKind::ddim) {
+  vds::GenerateRequest r;
+  r.prompts = std::move(prompts);
+  r.sampler = sampler;
+  r.steps = kSteps;
+  r.cfg = cfg;
+  r.seed = seed;
+  return r;
+}
+
+bool identical(const torch::Tensor& a, const torch::Tensor& b) { return a.sizes() == b.sizes() && a.equal(b); }
+
+}  // namespace
+
+class PipelineGenerateTest : public QObject {
+  Q_OBJECT
+ private:
+  vds::test::TempDir dir_;
+  std::optional<vds::GenerationModels> video_, image_, i2v_;
+
+  // [B,3,8,8] first frames in [-1,1] from a seed.
+  static torch::Tensor frames(int64_t batch, uint64_t seed) {
+    return at::rand({batch, 3, 8, 8}, vds::makeGenerator(seed)) * 2 - 1;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    torch::set_num_threads(1);
+    const auto packages = vds::test::TinyPackages::write(dir_.path());
+    video_ = vds::GenerationModels::load(packages.video());
+    image_ = vds::GenerationModels::load(packages.image());
+    i2v_ = vds::GenerationModels::load(packages.i2v());
+  }
+
+  void outputLayout() {
+    const auto r = vds::generate(*video_, request({kPrompts[0], kPrompts[1]}));
+    QCOMPARE(r.videos.scalar_type(), torch::kUInt8);
+    QCOMPARE(r.videos.sizes(), (at::IntArrayRef{2, vds::test::kTinyFrames, 8, 8, 3}));
+    QCOMPARE(r.latents.sizes(), (at::IntArrayRef{2, vds::test::kTinyFrames, 4, 4, 4}));
+    QCOMPARE(r.levels.size(), size_t{kSteps + 1});
+    QVERIFY(r.levels.back().isClean());
+    QVERIFY(r.milliseconds > 0);
+    QVERIFY(r.videos.max().item<int>() > r.videos.min().item<int>());  // not a flat image
+
+    const auto still = vds::generate(*image_, request({kPrompts[0]}));
+    QCOMPARE(still.videos.sizes(), (at::IntArrayRef{1, 1, 8, 8, 3}));
+  }
+
+  void seeding() {
+    const auto a = vds::generate(*video_, request({kPrompts[0]}, 5));
+    const auto b = vds::generate(*video_, request({kPrompts[0]}, 5));
+    const auto c = vds::generate(*video_, request({kPrompts[0]}, 6));
+    QVERIFY(identical(a.videos, b.videos));
+    QVERIFY(identical(a.latents, b.latents));
+    QVERIFY(!identical(a.latents, c.latents));
+    QVERIFY(!identical(a.videos, c.videos));
+  }
+
+  void videoDoesNotDependOnItsBatch() {
+    for (double cfg : {1.0, 3.0}) {
+      const auto batch = vds::generate(*video_, request(kPrompts, 9, cfg));
+      for (int64_t i : {0, 2}) {
+        auto alone = request({kPrompts[static_cast<size_t>(i)]}, 9, cfg);
+        alone.firstIndex = i;
+        const auto single = vds::generate(*video_, alone);
+        QVERIFY2(maxAbsDiff(single.latents[0], batch.latents[i]) < 1e-5, qPrintable(QString::number(i)));
+        QVERIFY(maxAbsDiff(single.videos[0], batch.videos[i]) <= 1.0);
+      }
+      // Same prompt, different index: a different sample.
+      const auto twice = vds::generate(*video_, request({kPrompts[0], kPrompts[0]}, 9, cfg));
+      QVERIFY(!identical(twice.latents[0], twice.latents[1]));
+    }
+  }
+
+  void nfeEqualsSteps() {
+    for (SamplerKind sampler : {SamplerKind::ddim, SamplerKind::euler, SamplerKind::dpmpp_2m}) {
+      for (double cfg : {1.0, 3.0}) {
+        QCOMPARE(vds::generate(*video_, request({kPrompts[0], kPrompts[1]}, 1, cfg, sampler)).nfe, int64_t{kSteps});
+      }
+    }
+    // Heun: two evaluations per step except the last one to clean.
+    QCOMPARE(vds::generate(*video_, request({kPrompts[0]}, 1, 3.0, SamplerKind::heun)).nfe, int64_t{2 * kSteps - 1});
+  }
+
+  void guidanceChangesTheOutput() {
+    const auto plain = vds::generate(*video_, request({kPrompts[0]}, 2, 1.0));
+    const auto guided = vds::generate(*video_, request({kPrompts[0]}, 2, 3.0));
+    QVERIFY(maxAbsDiff(plain.latents, guided.latents) > 1e-3);
+    const auto other = vds::generate(*video_, request({kPrompts[1]}, 2, 1.0));
+    QVERIFY(maxAbsDiff(plain.latents, other.latents) > 1e-3);  // the prompt matters
+  }
+
+  void imageToVideoUsesTheFirstFrame() {
+    auto r = request({"", kPrompts[0]}, 3, 1.0, SamplerKind::euler);
+    r.firstFrames = frames(2, 1);
+    const auto a = vds::generate(*i2v_, r);
+    QCOMPARE(a.videos.sizes(), (at::IntArrayRef{2, vds::test::kTinyFrames, 8, 8, 3}));
+    QCOMPARE(a.nfe, int64_t{kSteps});
+    QCOMPARE(a.levels.front().sigma, 80.0);  // Karras sigmas from the package's sigma_max
+    r.firstFrames = frames(2, 2);
+    const auto b = vds::generate(*i2v_, r);
+    QVERIFY(maxAbsDiff(a.latents, b.latents) > 1e-3);
+    r.cfg = 2.5;  // guidance drops the image: still one batched call per step
+    QCOMPARE(vds::generate(*i2v_, r).nfe, int64_t{kSteps});
+  }
+
+  void explicitTimestepsAreReplayed() {
+    auto r = request({kPrompts[0]});
+    r.timesteps = {999, 640.5, 200, 17};
+    const auto result = vds::generate(*video_, r);
+    QCOMPARE(result.nfe, int64_t{4});
+    const auto schedule = video_->model.spec.schedule.ddpmSchedule();
+    QCOMPARE(result.levels.size(), size_t{5});
+    for (size_t i = 0; i < r.timesteps.size(); ++i) {
+      const auto expected = schedule.level(r.timesteps[i]);
+      QCOMPARE(result.levels[i].t, expected.t);
+      QCOMPARE(result.levels[i].alpha, expected.alpha);
+      QCOMPARE(result.levels[i].sigma, expected.sigma);
+    }
+    QVERIFY(result.levels.back().isClean());
+
+    auto e = request({kPrompts[0]}, 5, 1.0, SamplerKind::euler);
+    e.firstFrames = frames(1, 3);
+    e.timesteps = {40.0, 2.5, 0.3};
+    const auto edm = vds::generate(*i2v_, e);
+    QCOMPARE(edm.levels.size(), size_t{4});
+    for (size_t i = 0; i < e.timesteps.size(); ++i) {
+      QCOMPARE(edm.levels[i].sigma, e.timesteps[i]);
+      QCOMPARE(edm.levels[i].alpha, 1.0);
+    }
+  }
+
+  void badRequestsAreNamed() {
+    VDS_EXPECT_THROW_MSG(vds::generate(*video_, request({})), vds::ConfigError, "prompt");
+    auto withFrame = request({kPrompts[0]});
+    withFrame.firstFrames = frames(1, 0);
+    VDS_EXPECT_THROW_MSG(vds::generate(*video_, withFrame), vds::ConfigError, "not an image-to-video model");
+    VDS_EXPECT_THROW_MSG(vds::generate(*i2v_, request({kPrompts[0]})), vds::ConfigError, "needs first frames");
+    auto spacing = request({kPrompts[0]});
+    spacing.spacing = "uniform";
+    VDS_EXPECT_THROW_MSG(vds::generate(*video_, spacing), vds::ConfigError, "uniform");
+  }
+
+  // Not a check: with VDS_CLI_FIXTURE_DIR set it writes the tiny packages and a first
+  // frame there for the CLI tests (CTest fixture cli_sample_models).
+  void writeCliFixture() {
+    const char* target = std::getenv("VDS_CLI_FIXTURE_DIR");
+    if (target == nullptr) QSKIP("VDS_CLI_FIXTURE_DIR is not set");
+    vds::test::TinyPackages::write(target);
+    const torch::Tensor frame = vds::modelRangeToFrames(frames(1, 4));
+    vds::writePng(fs::path(target) / "first_frame.png", frame[0]);
+  }
+};
+
+QTEST_GUILESS_MAIN(PipelineGenerateTest)
+#include "test_pipeline_generate.moc"
