@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "core/config.h"
 #include "core/progress.h"
 
 namespace vds::cli {
@@ -30,5 +31,7 @@ void registerConfigCommands(CLI::App& app);
 void registerInfoCommands(CLI::App& app);
 void registerBenchCommands(CLI::App& app);
 void registerSampleCommands(CLI::App& app);
+void registerTrainCommands(CLI::App& app);
+
 
 }  // namespace vds::cli

@@ -4,7 +4,7 @@
 #include "cli/cli_common.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "train/run_schema.h"
+#include "methods/registry.h"
 
 namespace vds::cli {
 
@@ -16,13 +16,21 @@ void registerConfigCommands(CLI::App& app) {
   auto file = std::make_shared<std::string>();
   check->add_option("file", *file, "Run config (YAML)")->required()->check(CLI::ExistingFile);
   check->callback([file] {
-    const Config resolved = baseRunSchema().load(*file);
+    const Config resolved = loadRunConfig(*file);
     std::fputs(resolved.dump().c_str(), stdout);
     logger()->info("{}: valid", *file);
   });
 
   auto* defaults = config->add_subcommand("defaults", "Print the default run config with a comment on every key");
-  defaults->callback([] { std::fputs(baseRunSchema().defaults().dump(true).c_str(), stdout); });
+  auto method = std::make_shared<std::string>(registeredMethodNames().front());
+  defaults->add_option("--method", *method, "Include this method's settings")
+      ->capture_default_str()
+      ->check(CLI::IsMember(registeredMethodNames()));
+  defaults->callback([method] {
+    YAML::Node user;
+    user["method"]["name"] = *method;
+    std::fputs(resolveRunConfig(user, "defaults").dump(true).c_str(), stdout);
+  });
 }
 
 }  // namespace vds::cli

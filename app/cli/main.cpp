@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   vds::cli::registerInfoCommands(app);
   vds::cli::registerBenchCommands(app);
   vds::cli::registerSampleCommands(app);
+  vds::cli::registerTrainCommands(app);
 
   try {
     app.parse(argc, argv);

@@ -188,6 +188,28 @@ const char* fieldTypeName(FieldType type) {
   return "a value";
 }
 
+FieldSpec makeField(std::string path, FieldType type, YAML::Node defaultValue, std::string help, std::string specRef) {
+  FieldSpec f;
+  f.path = std::move(path);
+  f.type = type;
+  f.defaultValue = std::move(defaultValue);
+  f.help = std::move(help);
+  f.specRef = std::move(specRef);
+  return f;
+}
+
+FieldSpec withRange(FieldSpec field, std::optional<double> min, std::optional<double> max) {
+  field.min = min;
+  field.max = max;
+  return field;
+}
+
+FieldSpec makeChoice(std::string path, std::vector<std::string> choices, std::string help, std::string specRef) {
+  FieldSpec f = makeField(std::move(path), FieldType::Enum, YAML::Node(choices.front()), std::move(help), std::move(specRef));
+  f.choices = std::move(choices);
+  return f;
+}
+
 size_t editDistance(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -301,23 +323,27 @@ Config ConfigSchema::resolve(const YAML::Node& user, const std::string& sourceNa
   return config;
 }
 
-Config ConfigSchema::parse(const std::string& yamlText, const std::string& sourceName) const {
-  YAML::Node root;
+YAML::Node parseYaml(const std::string& text, const std::string& sourceName) {
   try {
-    root = YAML::Load(yamlText);
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(where(sourceName, e.mark) + ": YAML syntax error: " + e.msg);
   }
-  return resolve(root, sourceName);
 }
 
-Config ConfigSchema::load(const std::filesystem::path& file) const {
+YAML::Node loadYamlFile(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ConfigError("cannot open config file '" + file.string() + "'");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse(text.str(), file.string());
+  return parseYaml(text.str(), file.string());
 }
+
+Config ConfigSchema::parse(const std::string& yamlText, const std::string& sourceName) const {
+  return resolve(parseYaml(yamlText, sourceName), sourceName);
+}
+
+Config ConfigSchema::load(const std::filesystem::path& file) const { return resolve(loadYamlFile(file), file.string()); }
 
 Config ConfigSchema::defaults() const { return resolve(YAML::Node(), "defaults"); }
 

@@ -32,6 +32,13 @@ struct FieldSpec {
 
 class Config;
 
+// Builders for schema fields, so a schema reads as a list of settings.
+FieldSpec makeField(std::string path, FieldType type, YAML::Node defaultValue, std::string help,
+                    std::string specRef = "");
+FieldSpec withRange(FieldSpec field, std::optional<double> min, std::optional<double> max);
+// An Enum whose default is the first choice.
+FieldSpec makeChoice(std::string path, std::vector<std::string> choices, std::string help, std::string specRef = "");
+
 class ConfigSchema {
  public:
   ConfigSchema& add(FieldSpec field);
@@ -86,6 +93,11 @@ class Config {
   std::vector<std::pair<std::string, YAML::Node>> values_;  // schema order
   std::shared_ptr<const ConfigSchema> schema_;  // a copy, so a Config outlives the schema it came from
 };
+
+// YAML text to a node; a syntax error is a ConfigError naming `sourceName` and the line.
+YAML::Node parseYaml(const std::string& text, const std::string& sourceName);
+// The same for a file; ConfigError naming the file when it cannot be opened.
+YAML::Node loadYamlFile(const std::filesystem::path& file);
 
 // Levenshtein distance, used for "did you mean" suggestions.
 size_t editDistance(const std::string& a, const std::string& b);

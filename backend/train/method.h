@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "data/dataloader.h"
+#include "data/dataset.h"
 #include "train/commands.h"
 #include "train/train_context.h"
 
@@ -23,6 +24,7 @@ struct StepResult {
 
 struct SampleRequest {
   std::vector<std::string> captions;
+  torch::Tensor videos;       // [B,F,3,H,W] in [-1,1]: the real clips behind the captions
   torch::Tensor firstFrames;  // [B,3,H,W] in [-1,1] for image-to-video methods; may be undefined
   uint64_t seed = 0;
 };
@@ -33,12 +35,20 @@ struct SampleOutput {
   torch::Tensor videos;
 };
 
+// Shapes world options from data.* and run.seed.
+WorldOptions worldOptionsFrom(const Config& config);
+// data.clips for the train split; a fixed 1024 held-out clips otherwise.
+int64_t clipsFor(const Config& config, Split split);
+
 class Method {
  public:
   virtual ~Method() = default;
   virtual std::string name() const = 0;
   // The method's own settings, merged into the run schema under method.<name>.
   virtual ConfigSchema schema() const { return {}; }
+  // The clips this job trains on (split train) or previews and evaluates (heldout).
+  // The default is data.*: the Shapes world in data.style.
+  virtual std::shared_ptr<const ClipDataset> makeDataset(const Config& config, Split split) const;
   // Builds the networks and registers them as slots.
   virtual void setup(TrainContext& ctx) = 0;
   // One training iteration. Losses go through ctx.optimize(), which skips

@@ -5,10 +5,8 @@
 
 namespace vds {
 
-// Names of the methods a run can use; the first is the default.
-const std::vector<std::string>& methodNames();
-
-// run.*, data.*, trainer.* and method.name.
-ConfigSchema baseRunSchema();
+// run.*, data.*, trainer.* and method.name, where method.name must be one of
+// `methods` (the first is the default). The method registry passes the methods it has.
+ConfigSchema baseRunSchema(const std::vector<std::string>& methods);
 
 }  // namespace vds

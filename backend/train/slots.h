@@ -19,6 +19,7 @@ inline constexpr const char* kFakeScore2d = "fake_score_2d";
 inline constexpr const char* kStyle2d = "style_2d";
 inline constexpr const char* kDiscriminator = "discriminator";
 inline constexpr const char* kEma = "ema";
+inline constexpr const char* kModel = "model";  // the network a pre-training job trains
 }  // namespace slot
 
 struct SlotOptions {

@@ -33,6 +33,21 @@ bool TrainContext::optimize(const std::string& name, const torch::Tensor& loss) 
   return applyStep(name);
 }
 
+bool TrainContext::optimizeAll(const std::vector<std::string>& names, const torch::Tensor& loss) {
+  for (const auto& name : names) {
+    if (!slots.at(name).optimizer) throw std::logic_error("slot '" + name + "' is not trainable");
+    slots.at(name).optimizer->zero_grad();
+  }
+  if (!torch::isfinite(loss.detach()).all().item<bool>()) {
+    ++skippedUpdates;
+    return false;
+  }
+  loss.backward();
+  bool all = true;
+  for (const auto& name : names) all = applyStep(name) && all;
+  return all;
+}
+
 bool TrainContext::applyStep(const std::string& name) {
   Slot& slot = slots.at(name);
   for (const auto& p : slot.trainable) {

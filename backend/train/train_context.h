@@ -57,6 +57,8 @@ class TrainContext {
   // Back-propagates `loss` into slot `name` and steps its optimiser (clip, warm-up).
   // A non-finite loss or gradient skips the update and clears the gradients; returns false then.
   bool optimize(const std::string& name, const torch::Tensor& loss);
+  // One loss into several slots (e.g. a UNet and the text encoder trained with it).
+  bool optimizeAll(const std::vector<std::string>& names, const torch::Tensor& loss);
   // The same after the caller ran backward itself (e.g. one loss into several slots).
   bool applyStep(const std::string& name);
   // ema <- decay * ema + (1 - decay) * source, over parameters and buffers with equal names.

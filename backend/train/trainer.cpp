@@ -9,6 +9,7 @@
 #include "core/progress.h"
 #include "io/atomic_file.h"
 #include "io/image_io.h"
+#include "io/metrics_store.h"
 #include "train/checkpoint.h"
 #include "train/memory.h"
 
@@ -59,6 +60,8 @@ bool Trainer::resumeLatest() {
   method_->loadState(*ctx_, meta.methodState);
   logger()->info("resumed from {} at step {}", latest->string(), meta.step);
   if (events_) events_->post(LogEvent{LogEvent::Level::Info, "resumed from " + latest->string()});
+  // Metrics written after the checkpoint belong to steps that will be run again.
+  if (fs::exists(paths_.metrics())) MetricsStore(paths_.metrics()).truncateAfter(meta.step);
   return true;
 }
 
@@ -85,6 +88,7 @@ void Trainer::sampleNow() {
   auto scope = ctx_->timer.scope("sampling");
   SampleRequest request;
   request.captions = preview_.captions;
+  request.videos = preview_.video;
   request.firstFrames = preview_.firstFrame;
   request.seed = config_.get<uint64_t>("run.seed");
   const fs::path dir = paths_.samples() / checkpointName(ctx_->step);

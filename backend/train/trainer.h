@@ -22,11 +22,15 @@ class TrainingError : public Error {
 };
 
 struct RunPaths {
+  RunPaths(std::filesystem::path rootDir = {}, std::filesystem::path exportTo = {})
+      : root(std::move(rootDir)), exportDir(std::move(exportTo)) {}
   std::filesystem::path root;
   std::filesystem::path config() const { return root / "config.yaml"; }
   std::filesystem::path checkpoints() const { return root / "checkpoints"; }
   std::filesystem::path samples() const { return root / "samples"; }
-  std::filesystem::path exported() const { return root / "export"; }
+  std::filesystem::path metrics() const { return root / "metrics.sqlite"; }
+  std::filesystem::path exportDir;  // where the finished model package goes; empty: root/export
+  std::filesystem::path exported() const { return exportDir.empty() ? root / "export" : exportDir; }
 };
 
 enum class RunOutcome { Finished, Stopped };

@@ -9,7 +9,7 @@ using vds::ConfigError;
 class ConfigTest : public QObject {
   Q_OBJECT
  private:
-  vds::ConfigSchema schema_ = vds::baseRunSchema();
+  vds::ConfigSchema schema_ = vds::baseRunSchema({"avdm2", "osv", "mcm", "sfv", "lcm", "teacher"});
 
  private Q_SLOTS:
   void editDistanceKnownValues() {
@@ -121,7 +121,7 @@ class ConfigTest : public QObject {
   void configOutlivesItsSchema() {
     vds::Config c;
     {
-      const vds::ConfigSchema temporary = vds::baseRunSchema();
+      const vds::ConfigSchema temporary = vds::baseRunSchema({"avdm2", "osv", "mcm", "sfv", "lcm", "teacher"});
       c = temporary.defaults();
     }
     QCOMPARE(c.get<int>("data.size"), 32);

@@ -179,6 +179,23 @@ class DataLoaderTest : public QObject {
     o.dropLast = true;
     VDS_EXPECT_THROW_MSG(DataLoader(data, o), vds::DataError, "no batch");
   }
+
+  void multiStyleDatasetShowsEveryClipInEveryStyle() {
+    vds::WorldOptions world;
+    world.width = world.height = 16;
+    world.frames = 3;
+    const std::vector<vds::Style> styles = {vds::Style::plain, vds::Style::outline, vds::Style::pixel};
+    const vds::ShapesDataset data(world, vds::Split::train, 4, styles);
+    QCOMPARE(data.size(), int64_t(12));
+    // Index 8 = clip 8 / 3 = 2 in style 8 % 3 = 2 (pixel); index 7 is the same clip in outline.
+    QVERIFY(data.styleOf(8) == vds::Style::pixel);
+    QVERIFY(data.styleOf(7) == vds::Style::outline);
+    QCOMPARE(data.specOf(8).caption, data.world().spec(vds::Split::train, 2).caption);
+    const auto expected = data.world().renderFloat(data.world().spec(vds::Split::train, 2), vds::Style::pixel);
+    QVERIFY(torch::equal(data.get(8).video, expected));
+    QVERIFY(!torch::equal(data.get(6).video, expected));  // same clip, another style
+    VDS_EXPECT_THROW_MSG(data.get(12), vds::DataError, "index 12");
+  }
 };
 
 QTEST_GUILESS_MAIN(DataLoaderTest)

@@ -25,6 +25,9 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// tests/data in the source tree.
+std::filesystem::path dataDir();
+
 // Writes `bytes` to `path` verbatim.
 void writeBytes(const std::filesystem::path& path, const std::string& bytes);
 std::string readBytes(const std::filesystem::path& path);

@@ -1,0 +1,478 @@
+// Pre-training of the world's diffusion models, all in the shared latent space:
+//  - image:  image UNet + text encoder on plain frames (eps, DDPM scaled-linear; the "SD1.5")
+//  - motion: motion modules on plain videos, spatial layers frozen (the "AnimateDiff")
+//  - style:  the image UNet fine-tuned on one style (a "personalised SD1.5")
+//  - i2v:    an EDM (SVD v-style) video UNet conditioned on the first frame (the "SVD")
+// Previews export the model to a scratch package and sample it through the generation
+// pipeline, so previews, the CLI and evaluation all sample the same way.
+#include <cmath>
+#include <unistd.h>
+
+#include "core/errors.h"
+#include "core/paths.h"
+#include "data/shape_styles.h"
+#include "diffusion/parameterisation.h"
+#include "methods/pretrain.h"
+#include "pipeline/generate.h"
+#include "pipeline/model_zoo.h"
+#include "pipeline/vocabulary.h"
+
+namespace fs = std::filesystem;
+
+namespace vds {
+namespace {
+
+constexpr int kTokenizerLength = 24;
+constexpr const char* kTextEncoderSlot = "text_encoder";
+
+std::string key(const std::string& job, const std::string& name) { return "method." + job + "." + name; }
+
+// A path as the manifest of the package in `packageDir` should record it: relative when
+// both are on the same tree, so a folder of packages can move as a whole.
+std::string referenceFrom(const fs::path& packageDir, const fs::path& target) {
+  std::error_code ec;
+  const fs::path rel = fs::relative(fs::absolute(target), fs::absolute(packageDir), ec);
+  return ec || rel.empty() ? fs::absolute(target).string() : rel.string();
+}
+
+PackageInfo infoFor(const TrainContext& ctx, const std::string& name, const std::string& description) {
+  PackageInfo info;
+  info.name = name;
+  info.description = description;
+  info.training["steps"] = ctx.step;
+  info.training["seed"] = ctx.config.get<int64_t>("run.seed");
+  info.training["method"] = ctx.config.get<std::string>("method.name");
+  info.training["data_style"] = ctx.config.get<std::string>("data.style");
+  return info;
+}
+
+// Common machinery: a frozen autoencoder, an optional text encoder, one diffusion
+// network in slot "model", DDPM or EDM noising, caption dropout and previews.
+class LatentDiffusionPretraining : public Method {
+ public:
+  explicit LatentDiffusionPretraining(std::string job) : job_(std::move(job)) {}
+  std::string name() const override { return job_; }
+
+  ConfigSchema schema() const override {
+    ConfigSchema s;
+    s.add(withRange(makeField(key(job_, "lr"), FieldType::Float, YAML::Node(defaultLr()), "AdamW learning rate."), 0, 1));
+    s.add(withRange(makeField(key(job_, "caption_dropout"), FieldType::Float, YAML::Node(0.1),
+                              "Probability of training on the empty prompt, which classifier-free guidance needs."),
+                    0, 1));
+    s.add(withRange(makeField(key(job_, "frames_per_clip"), FieldType::Int, YAML::Node(2),
+                              "Image jobs: random frames taken from each clip per step."),
+                    1, 256));
+    s.add(withRange(makeField(key(job_, "sample_steps"), FieldType::Int, YAML::Node(25), "Sampler steps of previews."),
+                    1, 1000));
+    s.add(withRange(makeField(key(job_, "sample_cfg"), FieldType::Float, YAML::Node(4.0), "Guidance weight of previews."),
+                    0, 50));
+    addJobFields(s);
+    return s;
+  }
+
+  void setup(TrainContext& ctx) override {
+    torch::manual_seed(static_cast<uint64_t>(ctx.config.get<int64_t>("run.seed")));
+    buildNetworks(ctx);
+    autoencoder_->module->to(ctx.device);
+    autoencoder_->module->eval();
+    for (auto& p : autoencoder_->module->parameters()) p.set_requires_grad(false);
+    if (textEncoder_) textEncoder_->to(ctx.device);
+    network_->to(ctx.device);
+  }
+
+  StepResult step(TrainContext& ctx, const Batch& batch) override {
+    network_->train();
+    torch::Tensor latents;
+    {
+      torch::NoGradGuard noGrad;
+      latents = autoencoder_->module->encodeVideo(batch.video.to(ctx.device));  // [B,F,C,h,w]
+    }
+    std::vector<std::string> captions = dropCaptions(ctx, batch.captions);
+    const torch::Tensor loss = diffusionLoss(ctx, latents, captions, batch);
+    StepResult r;
+    r.losses["denoise"] = loss.item<double>();
+    std::vector<std::string> slots = {slot::kModel};
+    if (textEncoderTrains()) slots.push_back(kTextEncoderSlot);
+    ctx.optimizeAll(slots, loss);
+    return r;
+  }
+
+  std::vector<SampleOutput> sample(TrainContext& ctx, const SampleRequest& request) override {
+    const fs::path scratch = fs::temp_directory_path() / ("vds-preview-" + std::to_string(::getpid()) + "-" + job_);
+    writePackages(ctx, scratch / "model", scratch / "text-encoder");
+    GenerationModels models = GenerationModels::load(scratch / "model");
+    GenerateRequest g;
+    g.prompts = request.captions;
+    if (isImageToVideo()) g.firstFrames = request.firstFrames;
+    g.sampler = isImageToVideo() ? diffusion::SamplerKind::heun : diffusion::SamplerKind::ddim;
+    g.steps = static_cast<int>(ctx.config.get<int64_t>(key(job_, "sample_steps")));
+    g.cfg = ctx.config.get<double>(key(job_, "sample_cfg"));
+    g.seed = request.seed;
+    const GenerateResult result = generate(models, g);
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+    return {{job_, result.videos}, {"real", toUint8Video(request.videos)}};
+  }
+
+  void exportPackage(TrainContext& ctx, const std::string& dir) override {
+    fs::path textDir;
+    if (textEncoderTrains()) {
+      textDir = ctx.config.get<std::string>(key(job_, "text_encoder_export"));
+      if (textDir.empty()) textDir = fs::path(dir).parent_path() / "text-encoder";
+    }
+    writePackages(ctx, dir, textDir);
+  }
+
+ protected:
+  virtual double defaultLr() const { return 3e-4; }
+  virtual void addJobFields(ConfigSchema& s) const = 0;
+  virtual void buildNetworks(TrainContext& ctx) = 0;
+  virtual bool isImageToVideo() const { return false; }
+  virtual bool textEncoderTrains() const { return false; }
+  virtual std::string kind() const = 0;
+  virtual DiffusionSpec diffusionSpec(const TrainContext& ctx, const fs::path& packageDir,
+                                      const fs::path& textDir) const = 0;
+
+  // The eps-prediction DDPM loss (image, motion, style); i2v overrides diffusionLoss.
+  virtual torch::Tensor diffusionLoss(TrainContext& ctx, const torch::Tensor& latents,
+                                      const std::vector<std::string>& captions, const Batch&) {
+    torch::Tensor x0 = latents;
+    torch::Tensor context = encodeText(ctx, captions);
+    if (isImageJob()) {  // random frames of each clip become independent images
+      const int64_t k = std::min<int64_t>(ctx.config.get<int64_t>(key(job_, "frames_per_clip")), latents.size(1));
+      const torch::Tensor pick = ctx.randint(0, latents.size(1), {latents.size(0), k});
+      x0 = latents.gather(1, pick.view({latents.size(0), k, 1, 1, 1}).expand({-1, -1, latents.size(2), latents.size(3),
+                                                                                 latents.size(4)}))
+               .flatten(0, 1);
+      context = context.repeat_interleave(k, 0);
+    }
+    const int64_t n = x0.size(0);
+    const torch::Tensor t = ctx.randint(0, schedule_.numTimesteps(), {n});
+    const torch::Tensor abar = alphasCumprod_.to(ctx.device).index_select(0, t);
+    std::vector<int64_t> view(static_cast<size_t>(x0.dim()), 1);
+    view[0] = n;
+    const torch::Tensor a = abar.sqrt().view(view), s = (1 - abar).sqrt().view(view);
+    const torch::Tensor eps = ctx.randn(x0.sizes());
+    const torch::Tensor xt = a * x0 + s * eps;
+    const torch::Tensor pred = runNetwork(xt, t.to(torch::kFloat), context);
+    return torch::mse_loss(pred, eps);
+  }
+
+  virtual torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) = 0;
+  bool isImageJob() const { return kind() == kKindImageUNet; }
+
+  std::vector<std::string> dropCaptions(TrainContext& ctx, const std::vector<std::string>& captions) {
+    const double p = ctx.config.get<double>(key(job_, "caption_dropout"));
+    const torch::Tensor u = ctx.rand({static_cast<int64_t>(captions.size())}).cpu();
+    std::vector<std::string> out = captions;
+    for (size_t i = 0; i < out.size(); ++i)
+      if (u[static_cast<int64_t>(i)].item<double>() < p) out[i].clear();
+    return out;
+  }
+
+  torch::Tensor encodeText(TrainContext& ctx, const std::vector<std::string>& captions) {
+    if (!textEncoder_) return {};
+    if (textEncoderTrains()) return textEncoder_->encode(*tokenizer_, captions).context;
+    torch::NoGradGuard noGrad;
+    (void)ctx;
+    return textEncoder_->encode(*tokenizer_, captions).context;
+  }
+
+  void writePackages(TrainContext& ctx, const fs::path& dir, const fs::path& textDir) {
+    if (textEncoder_ && textEncoderTrains())
+      saveTextEncoder(textDir, infoFor(ctx, "shapes-text-encoder", "Word tokenizer and transformer of the Shapes world."),
+                      textEncoder_, *tokenizer_);
+    const fs::path textRef = textEncoderTrains() ? textDir : textEncoderPath_;
+    saveDiffusionModel(dir, infoFor(ctx, packageName(ctx), packageDescription()), kind(), *network_,
+                       diffusionSpec(ctx, dir, textRef));
+  }
+
+  virtual std::string packageName(const TrainContext& ctx) const = 0;
+  virtual std::string packageDescription() const = 0;
+
+  LatentSpec latentSpec(const TrainContext& ctx, const fs::path& packageDir, int64_t frames) const {
+    LatentSpec l;
+    l.autoencoder = referenceFrom(packageDir, autoencoderPath_);
+    l.channels = autoencoder_->module->options().latentChannels;
+    const int64_t down = autoencoder_->module->options().downsampleFactor();
+    l.height = l.width = ctx.config.get<int64_t>("data.size") / down;
+    l.frames = frames;
+    return l;
+  }
+
+  void loadAutoencoder(const fs::path& path) {
+    autoencoderPath_ = path;
+    autoencoder_ = vds::loadAutoencoder(path);
+  }
+  void loadFrozenText(const fs::path& path) {
+    textEncoderPath_ = path;
+    LoadedTextEncoder loaded = vds::loadTextEncoder(path);
+    textEncoder_ = loaded.module;
+    tokenizer_ = loaded.tokenizer;
+    textEncoder_->eval();
+    for (auto& p : textEncoder_->parameters()) p.set_requires_grad(false);
+  }
+
+  std::string job_;
+  std::optional<LoadedAutoencoder> autoencoder_;
+  fs::path autoencoderPath_, textEncoderPath_;
+  TextEncoder textEncoder_{nullptr};
+  std::optional<WordTokenizer> tokenizer_;
+  std::shared_ptr<torch::nn::Module> network_;
+  diffusion::DdpmSchedule schedule_ = diffusion::DdpmSchedule::scaledLinear();
+  torch::Tensor alphasCumprod_ = torch::tensor(schedule_.alphasCumprod(), torch::kDouble).to(torch::kFloat);
+};
+
+// ---- image: the base image model and the text encoder, trained together ----------------
+class ImagePretraining : public LatentDiffusionPretraining {
+ public:
+  ImagePretraining() : LatentDiffusionPretraining("image") {}
+
+ protected:
+  void addJobFields(ConfigSchema& s) const override {
+    s.add(makeField(key(job_, "autoencoder"), FieldType::String, YAML::Node("builtin:autoencoder"),
+                    "Autoencoder package (builtin:NAME or a folder)."));
+    s.add(makeField(key(job_, "architecture"), FieldType::Map, YAML::Node(YAML::NodeType::Map), "ImageUNetOptions overrides."));
+    s.add(makeField(key(job_, "text_architecture"), FieldType::Map, YAML::Node(YAML::NodeType::Map),
+                    "TextEncoderOptions overrides (vocab_size and max_length follow the tokenizer)."));
+    s.add(makeField(key(job_, "text_encoder_export"), FieldType::String, YAML::Node(""),
+                    "Where the text encoder package goes; empty: a 'text-encoder' folder beside the export."));
+  }
+  bool textEncoderTrains() const override { return true; }
+  std::string kind() const override { return kKindImageUNet; }
+
+  void buildNetworks(TrainContext& ctx) override {
+    loadAutoencoder(resolveModelPath(ctx.config.get<std::string>(key(job_, "autoencoder"))));
+    tokenizer_ = shapesTokenizer(kTokenizerLength);
+    TextEncoderOptions to = TextEncoderOptions::fromYaml(ctx.config.node(key(job_, "text_architecture")));
+    to.vocabSize = tokenizer_->vocabSize();
+    to.maxLength = kTokenizerLength;
+    textEncoder_ = TextEncoder(to);
+    ImageUNetOptions uo = ImageUNetOptions::fromYaml(ctx.config.node(key(job_, "architecture")));
+    uo.inChannels = uo.outChannels = autoencoder_->module->options().latentChannels;
+    uo.contextDim = to.dModel;
+    unet_ = ImageUNet(uo);
+    network_ = unet_.ptr();
+    SlotOptions o;
+    o.learningRate = ctx.config.get<double>(key(job_, "lr"));
+    ctx.slots.add(slot::kModel, network_, o);
+    ctx.slots.add(kTextEncoderSlot, textEncoder_.ptr(), o);
+  }
+  torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) override {
+    return unet_->forward(x, t, context);
+  }
+  DiffusionSpec diffusionSpec(const TrainContext& ctx, const fs::path& dir, const fs::path& textDir) const override {
+    DiffusionSpec d;
+    d.parameterisation = diffusion::Parameterisation::eps;
+    d.sigmaData = 1.0;
+    d.schedule = ScheduleSpec::ddpm(diffusion::BetaSchedule::scaled_linear);
+    d.latent = latentSpec(ctx, dir, 1);
+    d.textEncoder = referenceFrom(dir, textDir);
+    return d;
+  }
+  std::string packageName(const TrainContext&) const override { return "shapes-image-base"; }
+  std::string packageDescription() const override { return "Text-to-image UNet of the Shapes world (plain style)."; }
+
+  ImageUNet unet_{nullptr};
+};
+
+// ---- style: the image model fine-tuned on frames of one style --------------------------
+class StylePretraining : public ImagePretraining {
+ public:
+  StylePretraining() { job_ = "style"; }
+
+ protected:
+  double defaultLr() const override { return 1e-4; }
+  void addJobFields(ConfigSchema& s) const override {
+    s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:image-base"),
+                    "The image package to fine-tune; its autoencoder and text encoder are used frozen."));
+  }
+  bool textEncoderTrains() const override { return false; }
+
+  void buildNetworks(TrainContext& ctx) override {
+    if (ctx.config.get<std::string>("data.style") == "plain")
+      throw ConfigError("data.style: a style model needs a non-plain style (outline, checker, pastel, pixel)");
+    const fs::path base = resolveModelPath(ctx.config.get<std::string>(key(job_, "base")));
+    LoadedDiffusionModel loaded = loadDiffusionModel(base);
+    if (loaded.kind != kKindImageUNet)
+      throw ConfigError(key(job_, "base") + ": '" + base.string() + "' is a " + loaded.kind + ", not an image_unet");
+    loadAutoencoder(loaded.autoencoderPath());
+    loadFrozenText(loaded.textEncoderPath());
+    unet_ = ImageUNet(std::dynamic_pointer_cast<ImageUNetImpl>(loaded.module));
+    network_ = unet_.ptr();
+    SlotOptions o;
+    o.learningRate = ctx.config.get<double>(key(job_, "lr"));
+    ctx.slots.add(slot::kModel, network_, o);
+  }
+  std::string packageName(const TrainContext& ctx) const override {
+    return "shapes-style-" + ctx.config.get<std::string>("data.style");
+  }
+  std::string packageDescription() const override { return "Image UNet fine-tuned on one Shapes style."; }
+};
+
+// ---- motion: temporal layers on top of the frozen image model --------------------------
+class MotionPretraining : public LatentDiffusionPretraining {
+ public:
+  MotionPretraining() : LatentDiffusionPretraining("motion") {}
+
+ protected:
+  void addJobFields(ConfigSchema& s) const override {
+    s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:image-base"),
+                    "The image package whose layers become the frozen spatial part."));
+    s.add(makeField(key(job_, "motion_architecture"), FieldType::Map, YAML::Node(YAML::NodeType::Map),
+                    "MotionModuleOptions overrides (heads, layers, ff_mult)."));
+  }
+  std::string kind() const override { return kKindVideoUNet; }
+
+  void buildNetworks(TrainContext& ctx) override {
+    const fs::path base = resolveModelPath(ctx.config.get<std::string>(key(job_, "base")));
+    LoadedDiffusionModel loaded = loadDiffusionModel(base);
+    if (loaded.kind != kKindImageUNet)
+      throw ConfigError(key(job_, "base") + ": '" + base.string() + "' is a " + loaded.kind + ", not an image_unet");
+    loadAutoencoder(loaded.autoencoderPath());
+    loadFrozenText(loaded.textEncoderPath());
+    VideoUNetOptions vo;
+    vo.spatial = loaded.imageUNet()->options();
+    YAML::Node arch;
+    arch["spatial"] = vo.spatial.toYaml();
+    arch["motion"] = ctx.config.node(key(job_, "motion_architecture"));
+    vo = VideoUNetOptions::fromYaml(arch);
+    video_ = VideoUNet(vo);
+    video_->loadSpatialState(namedState(*loaded.module));
+    network_ = video_.ptr();
+    SlotOptions o;
+    o.learningRate = ctx.config.get<double>(key(job_, "lr"));
+    ctx.slots.add(slot::kModel, network_, o, video_->motionParameters());
+  }
+  torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) override {
+    return video_->forward(x, t, context);
+  }
+  DiffusionSpec diffusionSpec(const TrainContext& ctx, const fs::path& dir, const fs::path& textDir) const override {
+    DiffusionSpec d;
+    d.parameterisation = diffusion::Parameterisation::eps;
+    d.sigmaData = 1.0;
+    d.schedule = ScheduleSpec::ddpm(diffusion::BetaSchedule::scaled_linear);
+    d.latent = latentSpec(ctx, dir, ctx.config.get<int64_t>("data.frames"));
+    d.textEncoder = referenceFrom(dir, textDir);
+    return d;
+  }
+  std::string packageName(const TrainContext&) const override { return "shapes-t2v-teacher"; }
+  std::string packageDescription() const override {
+    return "Text-to-video teacher of the Shapes world: the image base plus motion modules.";
+  }
+
+  VideoUNet video_{nullptr};
+};
+
+// ---- i2v: the EDM image-to-video teacher ------------------------------------------------
+class I2VPretraining : public LatentDiffusionPretraining {
+ public:
+  I2VPretraining() : LatentDiffusionPretraining("i2v") {}
+
+ protected:
+  void addJobFields(ConfigSchema& s) const override {
+    s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:t2v-teacher"),
+                    "The text-to-video package whose weights initialise the network (input layer widened)."));
+    s.add(makeField(key(job_, "p_mean"), FieldType::Float, YAML::Node(0.0),
+                    "Mean of log sigma during training (EDM log-normal)."));
+    s.add(withRange(makeField(key(job_, "p_std"), FieldType::Float, YAML::Node(1.6), "Std of log sigma during training."),
+                    0.01, 10));
+    s.add(withRange(makeField(key(job_, "sigma_max"), FieldType::Float, YAML::Node(700.0),
+                              "Largest sampling sigma (SVD's 700, specs/003 §3.3)."),
+                    1, 1e4));
+  }
+  bool isImageToVideo() const override { return true; }
+  std::string kind() const override { return kKindI2VUNet; }
+
+  void buildNetworks(TrainContext& ctx) override {
+    const fs::path base = resolveModelPath(ctx.config.get<std::string>(key(job_, "base")));
+    LoadedDiffusionModel loaded = loadDiffusionModel(base);
+    if (loaded.kind != kKindVideoUNet)
+      throw ConfigError(key(job_, "base") + ": '" + base.string() + "' is a " + loaded.kind + ", not a video_unet");
+    loadAutoencoder(loaded.autoencoderPath());
+    loadFrozenText(loaded.textEncoderPath());
+    const VideoUNetOptions vo = loaded.videoUNet()->options();
+    I2VUNetOptions io;
+    io.latentChannels = vo.spatial.outChannels;
+    io.video = vo;
+    io.video.spatial.inChannels = 2 * io.latentChannels;
+    io.video.spatial.timeEmbedScale = I2VUNetOptions{}.video.spatial.timeEmbedScale;
+    i2v_ = I2VUNet(io);
+    initialiseFrom(*loaded.module);
+    network_ = i2v_.ptr();
+    SlotOptions o;
+    o.learningRate = ctx.config.get<double>(key(job_, "lr"));
+    ctx.slots.add(slot::kModel, network_, o);
+  }
+
+  // Copies every tensor of the text-to-video teacher; the input convolution gains zero
+  // weights for the first-frame channels, so training starts from the teacher's behaviour.
+  void initialiseFrom(const torch::nn::Module& teacher) {
+    torch::NoGradGuard noGrad;
+    const auto source = namedState(teacher);
+    for (auto& [name, tensor] : namedState(*i2v_)) {
+      auto it = source.find(name);
+      if (it == source.end()) continue;
+      if (it->second.sizes() == tensor.sizes()) {
+        tensor.copy_(it->second);
+      } else if (tensor.dim() == 4 && it->second.dim() == 4 && tensor.size(1) == 2 * it->second.size(1)) {
+        tensor.zero_();
+        tensor.narrow(1, 0, it->second.size(1)).copy_(it->second);
+      }
+    }
+  }
+
+  torch::Tensor diffusionLoss(TrainContext& ctx, const torch::Tensor& latents, const std::vector<std::string>& captions,
+                              const Batch&) override {
+    // EDM training (Karras et al. 2022, Eq. 2 and Table 1) with SVD's v-style c_out
+    // (specs/003 §3.2): sigma ~ log-normal, weight lambda = 1/c_out^2, written as an
+    // MSE on the network's raw output F against its effective target.
+    const int64_t b = latents.size(0);
+    const double sigmaData = 1.0;
+    const torch::Tensor logSigma =
+        ctx.randn({b}) * ctx.config.get<double>(key(job_, "p_std")) + ctx.config.get<double>(key(job_, "p_mean"));
+    const torch::Tensor sigma = logSigma.exp().view({b, 1, 1, 1, 1});
+    const torch::Tensor noisy = latents + sigma * ctx.randn(latents.sizes());
+    const torch::Tensor s2 = sigma * sigma + sigmaData * sigmaData;
+    const torch::Tensor cSkip = sigmaData * sigmaData / s2;
+    const torch::Tensor cOut = -sigma * sigmaData / s2.sqrt();
+    const torch::Tensor cIn = 1.0 / s2.sqrt();
+    const torch::Tensor cNoise = logSigma * 0.25;
+    // The first frame's latent conditions every frame; it is dropped (zeroed) with the
+    // caption-dropout rate so that guidance has an unconditional branch.
+    torch::Tensor first = latents.select(1, 0);
+    const torch::Tensor keep = (ctx.rand({b}) >= ctx.config.get<double>(key(job_, "caption_dropout"))).to(torch::kFloat);
+    first = first * keep.view({b, 1, 1, 1});
+    const torch::Tensor context = encodeText(ctx, captions);
+    const torch::Tensor out = i2v_->forward(cIn * noisy, cNoise, first, context);
+    const torch::Tensor target = (latents - cSkip * noisy) / cOut;
+    return torch::mse_loss(out, target);
+  }
+  torch::Tensor runNetwork(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&) override {
+    throw std::logic_error("i2v uses its own loss");
+  }
+  DiffusionSpec diffusionSpec(const TrainContext& ctx, const fs::path& dir, const fs::path& textDir) const override {
+    DiffusionSpec d;
+    d.parameterisation = diffusion::Parameterisation::edm_v;
+    d.sigmaData = 1.0;
+    d.schedule = ScheduleSpec::karras(0.002, ctx.config.get<double>(key(job_, "sigma_max")), 7.0);
+    d.latent = latentSpec(ctx, dir, ctx.config.get<int64_t>("data.frames"));
+    d.textEncoder = referenceFrom(dir, textDir);
+    return d;
+  }
+  std::string packageName(const TrainContext&) const override { return "shapes-i2v-teacher"; }
+  std::string packageDescription() const override {
+    return "Image-to-video teacher of the Shapes world: EDM, conditioned on the first frame and the caption.";
+  }
+
+  I2VUNet i2v_{nullptr};
+};
+
+}  // namespace
+
+std::unique_ptr<Method> makeImagePretraining() { return std::make_unique<ImagePretraining>(); }
+std::unique_ptr<Method> makeStylePretraining() { return std::make_unique<StylePretraining>(); }
+std::unique_ptr<Method> makeMotionPretraining() { return std::make_unique<MotionPretraining>(); }
+std::unique_ptr<Method> makeI2VPretraining() { return std::make_unique<I2VPretraining>(); }
+
+}  // namespace vds

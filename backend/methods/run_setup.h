@@ -1,0 +1,21 @@
+// Everything between a resolved run config and a ready Trainer: the method, its
+// datasets, the prefetching loader and the preview prompts. The CLI, the GUI and the
+// tests all start runs through here, so a run behaves the same wherever it starts.
+#pragma once
+#include <memory>
+
+#include "train/trainer.h"
+
+namespace vds {
+
+// Held-out clips shown at every sample step.
+inline constexpr int64_t kPreviewClips = 4;
+
+// The data loader's seed: derived from run.seed but distinct from the model streams.
+uint64_t dataSeed(const Config& config);
+
+// Builds the method named by method.name, its training loader and the Trainer, and sets
+// the preview batch from the held-out split.
+std::unique_ptr<Trainer> prepareRun(const Config& config, const RunPaths& paths, EventSink* events);
+
+}  // namespace vds

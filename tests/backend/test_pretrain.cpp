@@ -1,0 +1,123 @@
+// The built-in world's pre-training jobs, end to end at micro scale: each job trains
+// on the shared Trainer, its loss falls, and its exported package feeds the next job
+// (autoencoder -> image -> style, motion -> i2v) and loads through the model zoo.
+#include "methods/registry.h"
+#include "methods/run_setup.h"
+#include "pipeline/generate.h"
+#include "pipeline/model_zoo.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// 16x16 frames, 2 frames a clip, tiny networks: seconds per job on one core.
+std::string jobYaml(const std::string& job, int steps, const std::string& methodBody, const std::string& style = "plain") {
+  return "run:\n  device: cpu\n  seed: 4\n"
+         "data:\n  size: 16\n  frames: 2\n  batch_size: 4\n  clips: 64\n  max_objects: 1\n  style: " +
+         style + "\ntrainer:\n  steps: " + std::to_string(steps) +
+         "\n  log_every: 1\n  sample_every: 0\n  checkpoint_every: 0\n  warmup_steps: 0\n"
+         "method:\n  name: " + job + "\n  " + job + ":\n" + methodBody;
+}
+
+const char* kTinyUNet =
+    "    architecture: {base_channels: 16, channel_mults: [1], attention_levels: [0], heads: 2, max_groups: 8}\n";
+
+std::vector<double> losses(const vds::CollectingSink& sink, const std::string& name) {
+  std::vector<double> out;
+  for (const auto& e : sink.only<vds::ScalarsEvent>()) out.push_back(e.values.at("loss/" + name));
+  return out;
+}
+
+double meanOf(const std::vector<double>& v, size_t from, size_t to) {
+  double s = 0;
+  for (size_t i = from; i < to; ++i) s += v[i];
+  return s / static_cast<double>(to - from);
+}
+
+std::vector<double> runJob(const std::string& yaml, const fs::path& runDir, const fs::path& exportDir,
+                           const std::string& lossName) {
+  const vds::Config config = vds::parseRunConfig(yaml, "job.yaml");
+  vds::CollectingSink sink;
+  auto trainer = vds::prepareRun(config, vds::RunPaths(runDir, exportDir), &sink);
+  trainer->sampleNow();  // previews work before training, through the generation pipeline
+  trainer->run();
+  // QVERIFY cannot return a value: report through an exception the slot turns into a failure.
+  if (sink.only<vds::SampleEvent>().empty()) throw std::runtime_error("no preview sample");
+  const auto l = losses(sink, lossName);
+  for (double v : l)
+    if (!std::isfinite(v)) throw std::runtime_error("non-finite loss " + lossName);
+  return l;
+}
+
+}  // namespace
+
+class PretrainTest : public QObject {
+  Q_OBJECT
+ private:
+  vds::test::TempDir dir_;
+
+ private Q_SLOTS:
+  void initTestCase() { torch::set_num_threads(1); }
+
+  void registryListsEveryJob() {
+    const auto names = vds::registeredMethodNames();
+    for (const char* job : {"autoencoder", "image", "motion", "style", "i2v", "evalnet"})
+      QVERIFY2(std::find(names.begin(), names.end(), job) != names.end(), job);
+    VDS_EXPECT_THROW_MSG(vds::createMethod("dmd9"), vds::ConfigError, "autoencoder, image");
+    VDS_EXPECT_THROW_MSG(vds::parseRunConfig("method:\n  name: image\n  image:\n    lr_: 1\n", "x.yaml"),
+                         vds::ConfigError, "x.yaml:4: unknown key 'method.image.lr_'; did you mean 'method.image.lr'?");
+  }
+
+  void autoencoderLearnsAndExports() {
+    const auto l = runJob(jobYaml("autoencoder", 40,
+                                  "    lr: 0.003\n    architecture: {channels: [8, 16], max_groups: 8}\n"),
+                          dir_ / "run-ae", dir_ / "ae", "reconstruction");
+    QVERIFY2(meanOf(l, 35, 40) < 0.6 * meanOf(l, 0, 5), qPrintable(QString("%1 -> %2").arg(l.front()).arg(l.back())));
+    const vds::LoadedAutoencoder ae = vds::loadAutoencoder(dir_ / "ae");
+    QVERIFY(ae.module->latentScale() > 0);
+  }
+
+  void imageModelLearnsAndChainsToStyleMotionAndI2V() {
+    if (!fs::exists(dir_ / "ae")) QSKIP("needs the autoencoder package of the previous test");
+    const std::string base = "    autoencoder: " + (dir_ / "ae").string() + "\n" + kTinyUNet +
+                             "    text_architecture: {d_model: 32, layers: 1, heads: 2}\n    lr: 0.002\n";
+    const auto l = runJob(jobYaml("image", 40, base), dir_ / "run-image", dir_ / "image", "denoise");
+    QVERIFY2(meanOf(l, 30, 40) < 0.8 * meanOf(l, 0, 10), qPrintable(QString("%1 -> %2").arg(l.front()).arg(l.back())));
+    QVERIFY(fs::exists(dir_ / "text-encoder" / "model.yaml"));
+
+    // A style model starts from the image base: same architecture, frozen text encoder.
+    runJob(jobYaml("style", 3, "    base: " + (dir_ / "image").string() + "\n", "pastel"), dir_ / "run-style",
+           dir_ / "style-pastel", "denoise");
+    QCOMPARE(vds::loadDiffusionModel(dir_ / "style-pastel").kind, std::string(vds::kKindImageUNet));
+    VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("style", 1, "    base: x\n"), "s.yaml"),
+                                         vds::RunPaths(dir_ / "run-bad"), nullptr),
+                         vds::ConfigError, "non-plain style");
+
+    // Motion modules on the frozen image model: the spatial part stays bit-identical.
+    const std::string motion = "    base: " + (dir_ / "image").string() + "\n    motion_architecture: {heads: 2}\n";
+    runJob(jobYaml("motion", 4, motion), dir_ / "run-motion", dir_ / "t2v", "denoise");
+    vds::LoadedDiffusionModel image = vds::loadDiffusionModel(dir_ / "image");
+    vds::LoadedDiffusionModel video = vds::loadDiffusionModel(dir_ / "t2v");
+    QCOMPARE(video.kind, std::string(vds::kKindVideoUNet));
+    const auto imageState = vds::namedState(*image.module);
+    for (const auto& [name, value] : vds::namedState(*video.videoUNet()->spatial))
+      QVERIFY2(torch::equal(value, imageState.at(name)), name.c_str());
+
+    // The image-to-video teacher starts from the text-to-video teacher.
+    runJob(jobYaml("i2v", 3, "    base: " + (dir_ / "t2v").string() + "\n"), dir_ / "run-i2v", dir_ / "i2v", "denoise");
+    vds::GenerationModels models = vds::GenerationModels::load(dir_ / "i2v");
+    QVERIFY(models.isImageToVideo());
+    QCOMPARE(models.model.spec.schedule.sigmaMax, 700.0);
+  }
+
+  void evalNetLearns() {
+    const auto l = runJob(jobYaml("evalnet", 40, "    lr: 0.003\n    architecture: {channels: [8, 16, 16], feature_dim: 32, max_groups: 8}\n"),
+                          dir_ / "run-eval", dir_ / "eval", "classification");
+    QVERIFY2(meanOf(l, 35, 40) < 0.8 * meanOf(l, 0, 5), qPrintable(QString("%1 -> %2").arg(l.front()).arg(l.back())));
+    QVERIFY(fs::exists(dir_ / "eval" / "model.yaml"));
+  }
+};
+
+QTEST_GUILESS_MAIN(PretrainTest)
+#include "test_pretrain.moc"
