@@ -10,6 +10,11 @@
 
 namespace vds::cli {
 
+// Pixels between the cells of a contact sheet, and bounds of the sheet options.
+constexpr int kSheetPadding = 2;
+constexpr int kMaxScale = 32;
+constexpr int kMaxCount = 100000;
+
 // Draws a one-line progress bar with rate and ETA on stderr (redrawn in place on a
 // terminal, one line per 10% otherwise, so CI logs stay readable).
 class ProgressBar {

@@ -19,10 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Pixels between the cells of a contact sheet.
-constexpr int kSheetPadding = 2;
-constexpr int kMaxScale = 32;
-constexpr int kMaxCount = 100000;
 
 struct SampleArgs {
   std::string model;

@@ -17,10 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Pixels between the cells of a contact sheet.
-constexpr int kSheetPadding = 2;
-constexpr int kMaxScale = 32;
-constexpr int kMaxCount = 100000;
 
 struct RenderArgs {
   std::string style = "plain";

@@ -35,6 +35,14 @@ std::string referenceFrom(const fs::path& packageDir, const fs::path& target) {
   return ec || rel.empty() ? fs::absolute(target).string() : rel.string();
 }
 
+// The text-to-image and text-to-video models of the world: eps prediction on SD's
+// scaled-linear DDPM schedule, T = 1000 (ARCHITECTURE §5).
+void describeEpsDdpm(DiffusionSpec& d) {
+  d.parameterisation = diffusion::Parameterisation::eps;
+  d.sigmaData = 1.0;
+  d.schedule = ScheduleSpec::ddpm(diffusion::BetaSchedule::scaled_linear);
+}
+
 PackageInfo infoFor(const TrainContext& ctx, const std::string& name, const std::string& description) {
   PackageInfo info;
   info.name = name;
@@ -130,8 +138,16 @@ class LatentDiffusionPretraining : public Method {
   virtual bool isImageToVideo() const { return false; }
   virtual bool textEncoderTrains() const { return false; }
   virtual std::string kind() const = 0;
-  virtual DiffusionSpec diffusionSpec(const TrainContext& ctx, const fs::path& packageDir,
-                                      const fs::path& textDir) const = 0;
+  // Parameterisation, sigma_data and schedule of the exported package.
+  virtual void describeDiffusion(const TrainContext& ctx, DiffusionSpec& spec) const = 0;
+
+  DiffusionSpec diffusionSpec(const TrainContext& ctx, const fs::path& packageDir, const fs::path& textDir) const {
+    DiffusionSpec d;
+    describeDiffusion(ctx, d);
+    d.latent = latentSpec(ctx, packageDir, isImageJob() ? 1 : ctx.config.get<int64_t>("data.frames"));
+    d.textEncoder = referenceFrom(packageDir, textDir);
+    return d;
+  }
 
   // The eps-prediction DDPM loss (image, motion, style); i2v overrides diffusionLoss.
   virtual torch::Tensor diffusionLoss(TrainContext& ctx, const torch::Tensor& latents,
@@ -261,15 +277,7 @@ class ImagePretraining : public LatentDiffusionPretraining {
   torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) override {
     return unet_->forward(x, t, context);
   }
-  DiffusionSpec diffusionSpec(const TrainContext& ctx, const fs::path& dir, const fs::path& textDir) const override {
-    DiffusionSpec d;
-    d.parameterisation = diffusion::Parameterisation::eps;
-    d.sigmaData = 1.0;
-    d.schedule = ScheduleSpec::ddpm(diffusion::BetaSchedule::scaled_linear);
-    d.latent = latentSpec(ctx, dir, 1);
-    d.textEncoder = referenceFrom(dir, textDir);
-    return d;
-  }
+  void describeDiffusion(const TrainContext&, DiffusionSpec& d) const override { describeEpsDdpm(d); }
   std::string packageName(const TrainContext&) const override { return "shapes-image-base"; }
   std::string packageDescription() const override { return "Text-to-image UNet of the Shapes world (plain style)."; }
 
@@ -347,15 +355,7 @@ class MotionPretraining : public LatentDiffusionPretraining {
   torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) override {
     return video_->forward(x, t, context);
   }
-  DiffusionSpec diffusionSpec(const TrainContext& ctx, const fs::path& dir, const fs::path& textDir) const override {
-    DiffusionSpec d;
-    d.parameterisation = diffusion::Parameterisation::eps;
-    d.sigmaData = 1.0;
-    d.schedule = ScheduleSpec::ddpm(diffusion::BetaSchedule::scaled_linear);
-    d.latent = latentSpec(ctx, dir, ctx.config.get<int64_t>("data.frames"));
-    d.textEncoder = referenceFrom(dir, textDir);
-    return d;
-  }
+  void describeDiffusion(const TrainContext&, DiffusionSpec& d) const override { describeEpsDdpm(d); }
   std::string packageName(const TrainContext&) const override { return "shapes-t2v-teacher"; }
   std::string packageDescription() const override {
     return "Text-to-video teacher of the Shapes world: the image base plus motion modules.";
@@ -451,14 +451,10 @@ class I2VPretraining : public LatentDiffusionPretraining {
   torch::Tensor runNetwork(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&) override {
     throw std::logic_error("i2v uses its own loss");
   }
-  DiffusionSpec diffusionSpec(const TrainContext& ctx, const fs::path& dir, const fs::path& textDir) const override {
-    DiffusionSpec d;
+  void describeDiffusion(const TrainContext& ctx, DiffusionSpec& d) const override {
     d.parameterisation = diffusion::Parameterisation::edm_v;
     d.sigmaData = 1.0;
     d.schedule = ScheduleSpec::karras(0.002, ctx.config.get<double>(key(job_, "sigma_max")), 7.0);
-    d.latent = latentSpec(ctx, dir, ctx.config.get<int64_t>("data.frames"));
-    d.textEncoder = referenceFrom(dir, textDir);
-    return d;
   }
   std::string packageName(const TrainContext&) const override { return "shapes-i2v-teacher"; }
   std::string packageDescription() const override {

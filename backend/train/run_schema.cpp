@@ -19,6 +19,8 @@ ConfigSchema baseRunSchema(const std::vector<std::string>& methods) {
     return "device '" + d + "' is not one of auto, cpu, cuda, cuda:N";
   };
   s.add(device);
+  s.add(withRange(makeField("run.threads", FieldType::Int, YAML::Node(0), "CPU threads for LibTorch; 0 uses every core."), 0,
+                  1024));
   s.add(makeChoice("run.precision", {"auto", "float32", "bfloat16"},
                "auto is bf16 autocast on CUDA and float32 on the CPU."));
   // --- data: the built-in Shapes world or a folder of videos.

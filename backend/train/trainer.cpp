@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <thread>
 
 #include "core/device.h"
 #include "core/errors.h"
@@ -34,6 +35,8 @@ Trainer::Trainer(Config config, std::unique_ptr<Method> method, std::shared_ptr<
       paths_(std::move(paths)),
       events_(events),
       started_(std::chrono::steady_clock::now()) {
+  const int64_t threads = config_.get<int64_t>("run.threads");
+  at::set_num_threads(static_cast<int>(threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency())));
   const torch::Device device = parseDevice(config_.get<std::string>("run.device"));
   ctx_ = std::make_unique<TrainContext>(config_, device, config_.get<uint64_t>("run.seed"), events_);
   ctx_->totalSteps = config_.get<int64_t>("trainer.steps");

@@ -13,7 +13,7 @@ namespace {
 
 // 16x16 frames, 2 frames a clip, tiny networks: seconds per job on one core.
 std::string jobYaml(const std::string& job, int steps, const std::string& methodBody, const std::string& style = "plain") {
-  return "run:\n  device: cpu\n  seed: 4\n"
+  return "run:\n  device: cpu\n  seed: 4\n  threads: 1\n"
          "data:\n  size: 16\n  frames: 2\n  batch_size: 4\n  clips: 64\n  max_objects: 1\n  style: " +
          style + "\ntrainer:\n  steps: " + std::to_string(steps) +
          "\n  log_every: 1\n  sample_every: 0\n  checkpoint_every: 0\n  warmup_steps: 0\n"

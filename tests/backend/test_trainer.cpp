@@ -77,7 +77,7 @@ class ToyMethod : public vds::Method {
 
 vds::Config makeConfig(int64_t steps, const std::string& extra = "") {
   vds::ConfigSchema schema = vds::baseRunSchema({"avdm2", "osv", "mcm", "sfv", "lcm", "teacher"});
-  const std::string text = "run:\n  device: cpu\n  seed: 3\ntrainer:\n  steps: " + std::to_string(steps) +
+  const std::string text = "run:\n  device: cpu\n  seed: 3\n  threads: 1\ntrainer:\n  steps: " + std::to_string(steps) +
                            "\n  log_every: 1\n  sample_every: 0\n  checkpoint_every: 3\n  warmup_steps: 2\n"
                            "" +
                            extra + "method:\n  name: teacher\n";
