@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "core/errors.h"
 #include "core/progress.h"
 
 namespace vds::cli {
@@ -37,6 +38,16 @@ void registerInfoCommands(CLI::App& app);
 void registerBenchCommands(CLI::App& app);
 void registerSampleCommands(CLI::App& app);
 void registerTrainCommands(CLI::App& app);
+void registerEvalCommands(CLI::App& app);
 
+// parse(value), with a ConfigError's message prefixed by the option at fault ("--style: ...").
+template <typename Parse>
+auto parseOption(const char* option, const std::string& value, Parse parse) {
+  try {
+    return parse(value);
+  } catch (const ConfigError& e) {
+    throw ConfigError(std::string(option) + ": " + e.what());
+  }
+}
 
 }  // namespace vds::cli

@@ -37,15 +37,6 @@ void requireInRange(const char* option, int value, int lo, int hi) {
                       "], got " + std::to_string(value));
 }
 
-template <typename Parse>
-auto parseOption(const char* option, const std::string& value, Parse parse) {
-  try {
-    return parse(value);
-  } catch (const ConfigError& e) {
-    throw ConfigError(std::string(option) + ": " + e.what());
-  }
-}
-
 void createDirectory(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   vds::cli::registerBenchCommands(app);
   vds::cli::registerSampleCommands(app);
   vds::cli::registerTrainCommands(app);
+  vds::cli::registerEvalCommands(app);
 
   try {
     app.parse(argc, argv);

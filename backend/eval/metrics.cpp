@@ -64,33 +64,48 @@ double frechetDistance(const FeatureStats& a, const FeatureStats& b) {
 
 // ---- Prompt and style accuracy ------------------------------------------------------------
 
+namespace {
+
+// For each captioned object, the index of its predicted partner in `got`, or -1 when it is
+// missing: the pairing promptAccuracy documents (identity first, then position).
+std::vector<int> pairObjects(const std::vector<ObjectAttributes>& got, const std::vector<ObjectAttributes>& want) {
+  std::vector<int> partner(want.size(), -1);
+  std::vector<bool> used(got.size(), false);
+  // 1. By identity: (shape, colour).
+  for (size_t i = 0; i < want.size(); ++i)
+    for (size_t j = 0; j < got.size(); ++j)
+      if (!used[j] && got[j].shape == want[i].shape && got[j].colour == want[i].colour) {
+        partner[i] = static_cast<int>(j);
+        used[j] = true;
+        break;
+      }
+  // 2. By position, for those still unpaired.
+  for (size_t i = 0; i < want.size(); ++i)
+    if (partner[i] < 0 && i < got.size() && !used[i]) {
+      partner[i] = static_cast<int>(i);
+      used[i] = true;
+    }
+  return partner;
+}
+
+void checkSameLength(size_t predicted, size_t captioned, const char* metric) {
+  if (predicted != captioned)
+    throw DataError(std::string(metric) + ": " + std::to_string(predicted) + " predictions for " +
+                    std::to_string(captioned) + " captions");
+}
+
+}  // namespace
+
 double promptAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
                       const std::vector<std::vector<ObjectAttributes>>& captioned) {
-  if (predicted.size() != captioned.size())
-    throw DataError("promptAccuracy: " + std::to_string(predicted.size()) + " predictions for " +
-                    std::to_string(captioned.size()) + " captions");
+  checkSameLength(predicted.size(), captioned.size(), "promptAccuracy");
   double sum = 0;
   int64_t clips = 0;
   for (size_t c = 0; c < captioned.size(); ++c) {
     const auto& want = captioned[c];
     const auto& got = predicted[c];
     if (want.empty()) continue;
-    std::vector<int> partner(want.size(), -1);  // index into `got`, -1 when missing
-    std::vector<bool> used(got.size(), false);
-    // 1. By identity: (shape, colour).
-    for (size_t i = 0; i < want.size(); ++i)
-      for (size_t j = 0; j < got.size(); ++j)
-        if (!used[j] && got[j].shape == want[i].shape && got[j].colour == want[i].colour) {
-          partner[i] = static_cast<int>(j);
-          used[j] = true;
-          break;
-        }
-    // 2. By position, for those still unpaired.
-    for (size_t i = 0; i < want.size(); ++i)
-      if (partner[i] < 0 && i < got.size() && !used[i]) {
-        partner[i] = static_cast<int>(i);
-        used[i] = true;
-      }
+    const std::vector<int> partner = pairObjects(got, want);
     int matched = 0;
     for (size_t i = 0; i < want.size(); ++i) {
       if (partner[i] < 0) continue;  // 3. missing: 0 of 3
@@ -103,6 +118,22 @@ double promptAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicte
   }
   if (clips == 0) throw DataError("promptAccuracy: no clip has a captioned object");
   return sum / static_cast<double>(clips);
+}
+
+double directionAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
+                         const std::vector<std::vector<ObjectAttributes>>& captioned) {
+  checkSameLength(predicted.size(), captioned.size(), "directionAccuracy");
+  int64_t objects = 0, right = 0;
+  for (size_t c = 0; c < captioned.size(); ++c) {
+    const std::vector<int> partner = pairObjects(predicted[c], captioned[c]);
+    for (size_t i = 0; i < captioned[c].size(); ++i) {
+      ++objects;
+      if (partner[i] >= 0 && predicted[c][static_cast<size_t>(partner[i])].direction == captioned[c][i].direction)
+        ++right;
+    }
+  }
+  if (objects == 0) throw DataError("directionAccuracy: no clip has a captioned object");
+  return static_cast<double>(right) / static_cast<double>(objects);
 }
 
 double styleAccuracy(const std::vector<Style>& predicted, Style target) {
@@ -142,6 +173,29 @@ double identityConsistency(const torch::Tensor& videos) {
   return intersection.mean().item<double>();
 }
 
+// ---- Image-to-video fidelity ----------------------------------------------------------------
+
+double firstFramePsnr(const torch::Tensor& videos, const torch::Tensor& conditionFrames) {
+  checkVideos(videos, "firstFramePsnr");
+  if (!conditionFrames.defined() || conditionFrames.dim() != 4 || conditionFrames.size(0) != videos.size(0) ||
+      conditionFrames.sizes().slice(1) != videos.sizes().slice(2))
+    throw DataError(
+        "firstFramePsnr: expected condition frames [N, 3, H, W] matching videos " + c10::str(videos.sizes()) +
+        ", got " +
+        (conditionFrames.defined() ? c10::str(conditionFrames.sizes()) : std::string("an undefined tensor")));
+  constexpr double kPeak = 255.0;
+  constexpr double kToPixels = 127.5;  // [-1, 1] -> [0, 255]
+  const torch::Tensor diff = (videos.detach().select(1, 0).to(torch::kCPU, torch::kFloat64) -
+                              conditionFrames.detach().to(torch::kCPU, torch::kFloat64)) * kToPixels;
+  const torch::Tensor mse = diff.pow(2).flatten(1).mean(1);  // [N]
+  double sum = 0;
+  for (int64_t i = 0; i < mse.size(0); ++i) {
+    const double m = mse[i].item<double>();
+    sum += m > 0 ? std::min(10.0 * std::log10(kPeak * kPeak / m), kPsnrCapDb) : kPsnrCapDb;
+  }
+  return sum / static_cast<double>(mse.size(0));
+}
+
 // ---- The report ---------------------------------------------------------------------------
 
 std::optional<double> MetricReport::flickerRatio() const {
@@ -160,7 +214,13 @@ nlohmann::json MetricReport::toJson() const {
       {"flicker_ratio", optionalJson(flickerRatio())},
       {"identity_consistency", optionalJson(identityConsistency)},
       {"identity_consistency_real", optionalJson(identityConsistencyReal)},
+      {"direction_accuracy", optionalJson(directionAccuracy)},
+      {"first_frame_psnr_db", optionalJson(firstFramePsnr)},
+      {"ms_per_clip", optionalJson(millisecondsPerClip)},
+      {"nfe", nfe ? nlohmann::json(*nfe) : nlohmann::json()},
   };
+  std::vector<std::string> realStyles;
+  for (Style style : settings.realStyles) realStyles.emplace_back(styleName(style));
   nlohmann::json s = {
       {"sample_count", settings.sampleCount},
       {"seeds", settings.seeds},
@@ -170,6 +230,14 @@ nlohmann::json MetricReport::toJson() const {
       {"real_split", settings.realSplit},
       {"target_style", settings.targetStyle ? nlohmann::json(styleName(*settings.targetStyle)) : nlohmann::json()},
       {"model_packages", settings.modelPackages},
+      {"spacing", settings.spacing},
+      {"timesteps", settings.timesteps},
+      {"batch_size", settings.batchSize},
+      {"world", {{"seed", settings.worldSeed},
+                 {"width", settings.frameWidth},
+                 {"height", settings.frameHeight},
+                 {"frames", settings.frames}}},
+      {"real_styles", realStyles},
   };
   return {{"metrics", metrics}, {"settings", s}};
 }
@@ -185,6 +253,10 @@ std::string MetricReport::formatTable() const {
       {"flicker ratio", optionalText(flickerRatio(), 3)},
       {"identity consistency", optionalText(identityConsistency, 4)},
       {"identity consistency (real)", optionalText(identityConsistencyReal, 4)},
+      {"direction accuracy", optionalText(directionAccuracy, 4)},
+      {"first-frame PSNR (dB)", optionalText(firstFramePsnr, 2)},
+      {"ms per clip", optionalText(millisecondsPerClip, 2)},
+      {"NFE per clip", nfe ? std::to_string(*nfe) : std::string("n/a")},
   };
   std::ostringstream out;
   constexpr int kNameWidth = 29;
@@ -192,11 +264,27 @@ std::string MetricReport::formatTable() const {
   for (const auto& [name, value] : rows) out << std::left << std::setw(kNameWidth) << name << value << '\n';
   std::ostringstream seeds;
   for (size_t i = 0; i < settings.seeds.size(); ++i) seeds << (i ? "," : "") << settings.seeds[i];
-  out << "\nsettings: " << settings.sampleCount << " clips vs " << settings.realSplit << ", sampler "
-      << settings.sampler << ", " << settings.steps << " steps, guidance " << settings.guidance << ", seeds ["
-      << seeds.str() << "]";
+  out << "\nsettings: " << settings.sampleCount << " clips vs " << settings.realSplit;
+  if (settings.sampler.empty())
+    out << ", real clips only (nothing generated)";
+  else
+    out << ", sampler " << settings.sampler << ", " << settings.steps << " steps, guidance " << settings.guidance
+        << ", seeds [" << seeds.str() << "]";
   if (settings.targetStyle) out << ", target style " << styleName(*settings.targetStyle);
+  if (!settings.spacing.empty()) out << ", spacing " << settings.spacing;
+  if (!settings.timesteps.empty()) {
+    out << ", timesteps [";
+    for (size_t i = 0; i < settings.timesteps.size(); ++i) out << (i ? "," : "") << settings.timesteps[i];
+    out << "]";
+  }
+  if (settings.batchSize > 0) out << ", batch " << settings.batchSize;
   out << '\n';
+  if (settings.frames > 0) {
+    out << "world: seed " << settings.worldSeed << ", " << settings.frameWidth << "x" << settings.frameHeight << ", "
+        << settings.frames << " frames, real styles [";
+    for (size_t i = 0; i < settings.realStyles.size(); ++i) out << (i ? "," : "") << styleName(settings.realStyles[i]);
+    out << "]\n";
+  }
   for (const auto& [role, path] : settings.modelPackages) out << "  " << role << ": " << path << '\n';
   return out.str();
 }

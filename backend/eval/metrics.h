@@ -66,6 +66,27 @@ double promptAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicte
 // The fraction of clips whose predicted style is `target`, in [0, 1]. DataError when empty.
 double styleAccuracy(const std::vector<Style>& predicted, Style target);
 
+// Motion-direction accuracy: the fraction of all captioned objects (pooled over clips, not
+// averaged per clip) whose paired predicted object moves in the captioned direction. Objects
+// are paired exactly as promptAccuracy pairs them (identity, then position); a missing
+// object counts as wrong. Result in [0, 1]. DataError when the two lists differ in length
+// or no clip has a captioned object.
+double directionAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
+                         const std::vector<std::vector<ObjectAttributes>>& captioned);
+
+// ---- Image-to-video fidelity ----------------------------------------------------------------
+
+// The PSNR reported for identical frames (whose MSE is 0), and the cap of every PSNR: a
+// finite number keeps means and JSON well defined.
+inline constexpr double kPsnrCapDb = 100.0;
+
+// First-frame PSNR of image-to-video clips, in pixel space: frame 0 of videos
+// [N, F, 3, H, W] against the condition frames [N, 3, H, W], both in [-1, 1] and mapped to
+// 8-bit values v = (x + 1) · 127.5. Per clip, PSNR = min(10 · log10(255² / MSE), kPsnrCapDb) dB
+// with MSE the mean squared difference over 3·H·W values (kPsnrCapDb when MSE = 0); the
+// metric is the mean over clips. DataError on a wrong shape.
+double firstFramePsnr(const torch::Tensor& videos, const torch::Tensor& conditionFrames);
+
 // ---- Temporal metrics ---------------------------------------------------------------------
 
 // Mean absolute frame-to-frame change of pixel videos [N, F, 3, H, W] in [-1, 1], F >= 2:
@@ -101,6 +122,13 @@ struct MetricSettings {
   std::string realSplit = "heldout";                // the real clips the metrics compare with
   std::optional<Style> targetStyle;                 // set when style accuracy is measured
   std::map<std::string, std::string> modelPackages;  // role ("student", "eval_net", ...) -> path
+  std::string spacing;                              // DDPM timestep spacing; empty for EDM or no sampling
+  std::vector<double> timesteps;                    // explicit timesteps (they override steps)
+  int64_t batchSize = 0;                            // generation batch; results do not depend on it
+  // The Shapes world the real clips come from (and, for a model, the prompts and first frames).
+  uint64_t worldSeed = 0;
+  int64_t frameWidth = 0, frameHeight = 0, frames = 0;
+  std::vector<Style> realStyles;                    // styles the real clips are rendered in
 };
 
 // The numbers of one evaluation. A metric not measured stays empty and prints as n/a.
@@ -114,6 +142,10 @@ struct MetricReport {
   std::optional<double> flickerReal;       // real held-out clips
   std::optional<double> identityConsistency;
   std::optional<double> identityConsistencyReal;
+  std::optional<double> directionAccuracy;       // in [0, 1]; image-to-video models
+  std::optional<double> firstFramePsnr;          // dB, capped at kPsnrCapDb; image-to-video models
+  std::optional<double> millisecondsPerClip;     // generation wall time per clip
+  std::optional<int64_t> nfe;                    // network evaluations per clip
 
   // flicker / flickerReal when both are set and flickerReal > 0.
   std::optional<double> flickerRatio() const;

@@ -1,0 +1,137 @@
+// `vdstudio-cli eval`: the metrics of ARCHITECTURE §6 for a diffusion package against the
+// Shapes held-out split (eval/evaluate.h), or with --real the eval net's own quality gates.
+// Prints the MetricReport table and optionally writes its JSON, settings included.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/cli_common.h"
+#include "core/errors.h"
+#include "core/paths.h"
+#include "eval/evaluate.h"
+#include "io/atomic_file.h"
+
+namespace vds::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kMaxClips = 1000000;
+
+struct EvalArgs {
+  std::string model;
+  std::string evalNet = "builtin:eval-net";
+  bool real = false;
+  std::string sampler = "ddim";
+  int steps = 25;
+  double cfg = 1.0;
+  int64_t n = 512;
+  uint64_t seed = 0;
+  std::string style;  // empty: plain for a model, every style with --real
+  int64_t batchSize = 16;
+  std::string spacing = "trailing";
+  std::vector<double> timesteps;
+  int size = 32, frames = 8;
+  std::string jsonOut;
+};
+
+// A package folder given to `option`, resolved (builtin:NAME) and required to exist.
+fs::path packageOption(const char* option, const std::string& spec) {
+  const fs::path path = resolveModelPath(spec);
+  if (!fs::is_directory(path))
+    throw ConfigError(std::string(option) + ": no model package folder at '" + path.string() + "' (from '" + spec +
+                      "')");
+  return path;
+}
+
+void writeJson(const std::string& out, const MetricReport& report) {
+  const fs::path file(out);
+  std::error_code ec;
+  if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
+  if (ec) throw IoError("--json: cannot create directory '" + file.parent_path().string() + "': " + ec.message());
+  writeFileAtomic(file, report.toJson().dump(2) + "\n");
+  std::printf("wrote the report to %s\n", out.c_str());
+}
+
+MetricReport runModelEval(const EvalArgs& a) {
+  if (a.model.empty()) throw ConfigError("--model is required (or --real to evaluate the eval net itself)");
+  EvalOptions o;
+  o.model = packageOption("--model", a.model);
+  o.evalNet = packageOption("--evalnet", a.evalNet);
+  o.n = a.n;
+  o.seed = a.seed;
+  o.sampler = parseOption("--sampler", a.sampler, diffusion::parseSamplerKind);
+  o.steps = a.steps;
+  o.cfg = a.cfg;
+  parseOption("--spacing", a.spacing, diffusion::parseSpacing);
+  o.spacing = a.spacing;
+  o.timesteps = a.timesteps;
+  o.targetStyle = a.style.empty() ? Style::plain : parseOption("--style", a.style, parseStyle);
+  o.batchSize = a.batchSize;
+  ProgressBar bar(isatty(fileno(stderr)) != 0);
+  MetricReport report = evaluateModel(o, [&bar](const ProgressUpdate& u) { bar(u); });
+  bar.finish();
+  return report;
+}
+
+MetricReport runRealEval(const EvalArgs& a) {
+  if (!a.model.empty()) throw ConfigError("--model and --real exclude each other: --real evaluates the eval net alone");
+  std::vector<Style> styles(kAllStyles.begin(), kAllStyles.end());
+  if (!a.style.empty()) styles = {parseOption("--style", a.style, parseStyle)};
+  WorldOptions world;
+  world.width = world.height = a.size;
+  world.frames = a.frames;
+  world.seed = kEvalWorldSeed;
+  return evaluateReal(packageOption("--evalnet", a.evalNet), a.n, styles, world);
+}
+
+}  // namespace
+
+void registerEvalCommands(CLI::App& app) {
+  auto a = std::make_shared<EvalArgs>();
+  auto* eval = app.add_subcommand(
+      "eval",
+      "Metrics of a video model against the Shapes held-out split (FVD-S with its real-vs-real floor, prompt and "
+      "style accuracy, flicker, identity consistency, speed; first-frame PSNR and direction accuracy for "
+      "image-to-video), or with --real the eval net's own accuracy");
+  eval->add_option("--model", a->model, "Diffusion package to evaluate (video_unet or i2v_unet)");
+  eval->add_option("--evalnet", a->evalNet, "Eval net package (builtin:NAME for a shipped one)")->capture_default_str();
+  eval->add_flag("--real", a->real,
+                 "Evaluate the eval net itself on real held-out clips of every style: attribute and style accuracy");
+  eval->add_option("--sampler", a->sampler, "ddim, euler, heun, dpmpp_2m or consistency")->capture_default_str();
+  eval->add_option("--steps", a->steps, "Sampling steps")->capture_default_str()->check(CLI::Range(1, 1000));
+  eval->add_option("--cfg", a->cfg, "Classifier-free guidance weight (1: no guidance, one NFE per step)")
+      ->capture_default_str();
+  eval->add_option("--n", a->n, "Clips: generated, and as many held-out and train real clips (per style with --real)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{2}, kMaxClips));
+  eval->add_option("--seed", a->seed, "Generation seed; clip i uses the noise of sample i")->capture_default_str();
+  eval->add_option("--style", a->style,
+                   "Target style for style accuracy (default plain); with --real, only this style (default all)");
+  eval->add_option("--batch-size", a->batchSize, "Clips per generation batch (the metrics do not depend on it)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{4096}));
+  eval->add_option("--spacing", a->spacing, "DDPM timestep spacing: leading, trailing or linspace")
+      ->capture_default_str();
+  eval->add_option("--timesteps", a->timesteps,
+                   "Explicit timesteps, noisiest first (sigmas for EDM models); overrides --steps")
+      ->delimiter(',');
+  eval->add_option("--size", a->size, "With --real: frame side of the clips")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 1024));
+  eval->add_option("--frames", a->frames, "With --real: frames per clip")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  eval->add_option("--json", a->jsonOut, "Write the report (metrics and every setting) as JSON to this file");
+  eval->callback([a] {
+    const MetricReport report = a->real ? runRealEval(*a) : runModelEval(*a);
+    std::printf("%s", report.formatTable().c_str());
+    if (!a->jsonOut.empty()) writeJson(a->jsonOut, report);
+  });
+}
+
+}  // namespace vds::cli
