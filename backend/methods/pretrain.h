@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 
+#include "pipeline/model_zoo.h"
 #include "train/method.h"
 
 namespace vds {
@@ -13,6 +14,9 @@ std::unique_ptr<Method> makeMotionPretraining();
 std::unique_ptr<Method> makeStylePretraining();
 std::unique_ptr<Method> makeI2VPretraining();
 std::unique_ptr<Method> makeEvalNetPretraining();
+
+// name, description and the run that trained it (steps, seed, method, data style).
+PackageInfo trainedPackageInfo(const TrainContext& ctx, const std::string& name, const std::string& description);
 
 // [-1,1] float video [B,F,3,H,W] -> uint8 [B,F,H,W,3], clamped.
 torch::Tensor toUint8Video(const torch::Tensor& video);

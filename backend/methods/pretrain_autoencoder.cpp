@@ -78,12 +78,10 @@ class AutoencoderPretraining : public Method {
       model_->eval();
       model_->calibrateLatentScale(torch::cat(frames, 0).to(ctx.device));
     }
-    PackageInfo info;
-    info.name = "shapes-autoencoder";
-    info.description = "Per-frame autoencoder of the Shapes world, trained on every style.";
-    info.training["steps"] = ctx.step;
-    info.training["seed"] = ctx.config.get<int64_t>("run.seed");
-    saveAutoencoder(dir, info, model_);
+    saveAutoencoder(dir,
+                    trainedPackageInfo(ctx, "shapes-autoencoder",
+                                       "Per-frame autoencoder of the Shapes world, trained on every style."),
+                    model_);
   }
 
  private:
@@ -94,6 +92,17 @@ class AutoencoderPretraining : public Method {
 }  // namespace
 
 std::unique_ptr<Method> makeAutoencoderPretraining() { return std::make_unique<AutoencoderPretraining>(); }
+
+PackageInfo trainedPackageInfo(const TrainContext& ctx, const std::string& name, const std::string& description) {
+  PackageInfo info;
+  info.name = name;
+  info.description = description;
+  info.training["steps"] = ctx.step;
+  info.training["seed"] = ctx.config.get<int64_t>("run.seed");
+  info.training["method"] = ctx.config.get<std::string>("method.name");
+  info.training["data_style"] = ctx.config.get<std::string>("data.style");
+  return info;
+}
 
 torch::Tensor toUint8Video(const torch::Tensor& video) {
   return ((video.detach().to(torch::kCPU, torch::kFloat).clamp(-1, 1) + 1.0) * 127.5)

@@ -43,16 +43,6 @@ void describeEpsDdpm(DiffusionSpec& d) {
   d.schedule = ScheduleSpec::ddpm(diffusion::BetaSchedule::scaled_linear);
 }
 
-PackageInfo infoFor(const TrainContext& ctx, const std::string& name, const std::string& description) {
-  PackageInfo info;
-  info.name = name;
-  info.description = description;
-  info.training["steps"] = ctx.step;
-  info.training["seed"] = ctx.config.get<int64_t>("run.seed");
-  info.training["method"] = ctx.config.get<std::string>("method.name");
-  info.training["data_style"] = ctx.config.get<std::string>("data.style");
-  return info;
-}
 
 // Common machinery: a frozen autoencoder, an optional text encoder, one diffusion
 // network in slot "model", DDPM or EDM noising, caption dropout and previews.
@@ -196,10 +186,10 @@ class LatentDiffusionPretraining : public Method {
 
   void writePackages(TrainContext& ctx, const fs::path& dir, const fs::path& textDir) {
     if (textEncoder_ && textEncoderTrains())
-      saveTextEncoder(textDir, infoFor(ctx, "shapes-text-encoder", "Word tokenizer and transformer of the Shapes world."),
+      saveTextEncoder(textDir, trainedPackageInfo(ctx, "shapes-text-encoder", "Word tokenizer and transformer of the Shapes world."),
                       textEncoder_, *tokenizer_);
     const fs::path textRef = textEncoderTrains() ? textDir : textEncoderPath_;
-    saveDiffusionModel(dir, infoFor(ctx, packageName(ctx), packageDescription()), kind(), *network_,
+    saveDiffusionModel(dir, trainedPackageInfo(ctx, packageName(ctx), packageDescription()), kind(), *network_,
                        diffusionSpec(ctx, dir, textRef));
   }
 
@@ -214,6 +204,18 @@ class LatentDiffusionPretraining : public Method {
     l.height = l.width = ctx.config.get<int64_t>("data.size") / down;
     l.frames = frames;
     return l;
+  }
+
+  // Loads the package a job starts from, checks its kind, and takes its autoencoder and
+  // (frozen) text encoder, so the new model shares the base model's latent and prompts.
+  LoadedDiffusionModel loadBase(TrainContext& ctx, const std::string& expectedKind) {
+    const fs::path base = resolveModelPath(ctx.config.get<std::string>(key(job_, "base")));
+    LoadedDiffusionModel loaded = loadDiffusionModel(base);
+    if (loaded.kind != expectedKind)
+      throw ConfigError(key(job_, "base") + ": '" + base.string() + "' is a " + loaded.kind + ", not a " + expectedKind);
+    loadAutoencoder(loaded.autoencoderPath());
+    loadFrozenText(loaded.textEncoderPath());
+    return loaded;
   }
 
   void loadAutoencoder(const fs::path& path) {
@@ -300,12 +302,7 @@ class StylePretraining : public ImagePretraining {
   void buildNetworks(TrainContext& ctx) override {
     if (ctx.config.get<std::string>("data.style") == "plain")
       throw ConfigError("data.style: a style model needs a non-plain style (outline, checker, pastel, pixel)");
-    const fs::path base = resolveModelPath(ctx.config.get<std::string>(key(job_, "base")));
-    LoadedDiffusionModel loaded = loadDiffusionModel(base);
-    if (loaded.kind != kKindImageUNet)
-      throw ConfigError(key(job_, "base") + ": '" + base.string() + "' is a " + loaded.kind + ", not an image_unet");
-    loadAutoencoder(loaded.autoencoderPath());
-    loadFrozenText(loaded.textEncoderPath());
+    LoadedDiffusionModel loaded = loadBase(ctx, kKindImageUNet);
     unet_ = ImageUNet(std::dynamic_pointer_cast<ImageUNetImpl>(loaded.module));
     network_ = unet_.ptr();
     SlotOptions o;
@@ -333,12 +330,7 @@ class MotionPretraining : public LatentDiffusionPretraining {
   std::string kind() const override { return kKindVideoUNet; }
 
   void buildNetworks(TrainContext& ctx) override {
-    const fs::path base = resolveModelPath(ctx.config.get<std::string>(key(job_, "base")));
-    LoadedDiffusionModel loaded = loadDiffusionModel(base);
-    if (loaded.kind != kKindImageUNet)
-      throw ConfigError(key(job_, "base") + ": '" + base.string() + "' is a " + loaded.kind + ", not an image_unet");
-    loadAutoencoder(loaded.autoencoderPath());
-    loadFrozenText(loaded.textEncoderPath());
+    LoadedDiffusionModel loaded = loadBase(ctx, kKindImageUNet);
     VideoUNetOptions vo;
     vo.spatial = loaded.imageUNet()->options();
     YAML::Node arch;
@@ -385,12 +377,7 @@ class I2VPretraining : public LatentDiffusionPretraining {
   std::string kind() const override { return kKindI2VUNet; }
 
   void buildNetworks(TrainContext& ctx) override {
-    const fs::path base = resolveModelPath(ctx.config.get<std::string>(key(job_, "base")));
-    LoadedDiffusionModel loaded = loadDiffusionModel(base);
-    if (loaded.kind != kKindVideoUNet)
-      throw ConfigError(key(job_, "base") + ": '" + base.string() + "' is a " + loaded.kind + ", not a video_unet");
-    loadAutoencoder(loaded.autoencoderPath());
-    loadFrozenText(loaded.textEncoderPath());
+    LoadedDiffusionModel loaded = loadBase(ctx, kKindVideoUNet);
     const VideoUNetOptions vo = loaded.videoUNet()->options();
     I2VUNetOptions io;
     io.latentChannels = vo.spatial.outChannels;

@@ -69,12 +69,10 @@ class EvalNetPretraining : public Method {
   }
 
   void exportPackage(TrainContext& ctx, const std::string& dir) override {
-    PackageInfo info;
-    info.name = "shapes-eval-net";
-    info.description = "Frozen classifier of object attributes and style; its features drive FVD-S.";
-    info.training["steps"] = ctx.step;
-    info.training["seed"] = ctx.config.get<int64_t>("run.seed");
-    saveEvalNet(dir, info, net_);
+    saveEvalNet(dir,
+                trainedPackageInfo(ctx, "shapes-eval-net",
+                                   "Frozen classifier of object attributes and style; its features drive FVD-S."),
+                net_);
   }
 
  private:
