@@ -2,6 +2,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -39,6 +40,18 @@ void registerBenchCommands(CLI::App& app);
 void registerSampleCommands(CLI::App& app);
 void registerTrainCommands(CLI::App& app);
 void registerEvalCommands(CLI::App& app);
+void registerCompareCommands(CLI::App& app);
+
+// Sampler settings of one generation.
+struct SamplingChoice {
+  std::string sampler = "ddim";
+  int steps = 25;
+  std::vector<double> timesteps;
+  double cfg = 1.0;
+};
+// When the user chose none of the sampling options and the package records its own
+// sampling (a distilled student), copies it into `choice` and says so on stderr.
+bool applyPackageSampling(const std::filesystem::path& model, bool userChose, SamplingChoice& choice);
 
 // parse(value), with a ConfigError's message prefixed by the option at fault ("--style: ...").
 template <typename Parse>

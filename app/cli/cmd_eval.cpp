@@ -37,6 +37,7 @@ struct EvalArgs {
   std::vector<double> timesteps;
   int size = 32, frames = 8;
   std::string jsonOut;
+  bool samplingGiven = false;  // any of --sampler, --steps, --timesteps, --cfg on the command line
 };
 
 // A package folder given to `option`, resolved (builtin:NAME) and required to exist.
@@ -64,12 +65,14 @@ MetricReport runModelEval(const EvalArgs& a) {
   o.evalNet = packageOption("--evalnet", a.evalNet);
   o.n = a.n;
   o.seed = a.seed;
-  o.sampler = parseOption("--sampler", a.sampler, diffusion::parseSamplerKind);
-  o.steps = a.steps;
-  o.cfg = a.cfg;
+  SamplingChoice choice{a.sampler, a.steps, a.timesteps, a.cfg};
+  applyPackageSampling(o.model, a.samplingGiven, choice);
+  o.sampler = parseOption("--sampler", choice.sampler, diffusion::parseSamplerKind);
+  o.steps = choice.steps;
+  o.cfg = choice.cfg;
   parseOption("--spacing", a.spacing, diffusion::parseSpacing);
   o.spacing = a.spacing;
-  o.timesteps = a.timesteps;
+  o.timesteps = choice.timesteps;
   o.targetStyle = a.style.empty() ? Style::plain : parseOption("--style", a.style, parseStyle);
   o.batchSize = a.batchSize;
   ProgressBar bar(isatty(fileno(stderr)) != 0);
@@ -127,7 +130,9 @@ void registerEvalCommands(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   eval->add_option("--json", a->jsonOut, "Write the report (metrics and every setting) as JSON to this file");
-  eval->callback([a] {
+  eval->callback([a, eval] {
+    a->samplingGiven =
+        eval->count("--sampler") + eval->count("--steps") + eval->count("--timesteps") + eval->count("--cfg") > 0;
     const MetricReport report = a->real ? runRealEval(*a) : runModelEval(*a);
     std::printf("%s", report.formatTable().c_str());
     if (!a->jsonOut.empty()) writeJson(a->jsonOut, report);

@@ -10,6 +10,7 @@
 
 #include "cli/cli_common.h"
 #include "core/errors.h"
+#include "core/paths.h"
 #include "data/shapes_world.h"
 #include "io/image_io.h"
 #include "pipeline/generate.h"
@@ -35,6 +36,7 @@ struct SampleArgs {
   std::vector<double> timesteps;
   int batchSize = 16;
   int scale = 4;
+  bool samplingGiven = false;  // any of --sampler, --steps, --timesteps, --cfg on the command line
 };
 
 enum class OutputKind { contactSheet, frameFolders };
@@ -91,8 +93,17 @@ void writeFrameFolders(const fs::path& root, const std::vector<torch::Tensor>& v
   if (!out) throw IoError("cannot write '" + (root / "prompts.txt").string() + "'");
 }
 
-void runSample(const SampleArgs& a) {
+void runSample(SampleArgs a) {
   const OutputKind outputKind = outputKindOf(a.out);
+  {
+    SamplingChoice choice{a.sampler, a.steps, a.timesteps, a.cfg};
+    if (applyPackageSampling(resolveModelPath(a.model), a.samplingGiven, choice)) {
+      a.sampler = choice.sampler;
+      a.steps = choice.steps;
+      a.timesteps = choice.timesteps;
+      a.cfg = choice.cfg;
+    }
+  }
   GenerationModels models = GenerationModels::load(a.model);
 
   GenerateRequest base;
@@ -189,7 +200,11 @@ void registerSampleCommands(CLI::App& app) {
   sample->add_option("--scale", args->scale, "Nearest-neighbour upscaling of the contact sheet")
       ->capture_default_str()
       ->check(CLI::Range(1, kMaxScale));
-  sample->callback([args] { runSample(*args); });
+  sample->callback([args, sample] {
+    args->samplingGiven = sample->count("--sampler") + sample->count("--steps") + sample->count("--timesteps") +
+                              sample->count("--cfg") > 0;
+    runSample(*args);
+  });
 }
 
 }  // namespace vds::cli

@@ -200,7 +200,35 @@ void runTraining(const TrainArgs& a) {
 
 }  // namespace
 
+// A distillation config given by path, or by the name of a shipped preset
+// ("distill-avdm2-cpu-small" or "avdm2-cpu-small" for resources/presets/distill-avdm2-cpu-small.yaml).
+std::string resolveDistillConfig(const std::string& given) {
+  if (fs::is_regular_file(given)) return given;
+  const fs::path presets = resourcesDir() / "presets";
+  for (const std::string& name : {given, given + ".yaml", "distill-" + given + ".yaml"})
+    if (fs::is_regular_file(presets / name)) return (presets / name).string();
+  throw ConfigError("distill: '" + given + "' is neither a config file nor a preset in " + presets.string());
+}
+
+void registerDistillCommands(CLI::App& app) {
+  auto* distill = app.add_subcommand("distill", "Distil a few-step student from a run config (method.name picks the method)");
+  auto a = std::make_shared<TrainArgs>();
+  auto config = std::make_shared<std::string>();
+  distill->add_option("config", *config, "Run config YAML, or a shipped preset name such as avdm2-cpu-small");
+  distill->add_option("--out", a->out, "Run folder (default: WORKSPACE/runs/NAME)");
+  distill->add_option("--export", a->exportDir, "Where the student package goes (default: RUN/export)");
+  distill->add_option("--set", a->sets, "Override a setting, KEY=VALUE (repeatable)");
+  distill->add_option("--steps", a->steps, "Shorthand for --set trainer.steps=N")->check(CLI::PositiveNumber);
+  distill->add_flag("--resume", a->resume, "Continue the run in --out from its newest checkpoint");
+  distill->callback([a, config] {
+    if (config->empty() && !a->resume) throw ConfigError("distill: give a config file (or --resume --out RUN)");
+    if (!config->empty()) a->configFile = resolveDistillConfig(*config);
+    runTraining(*a);
+  });
+}
+
 void registerTrainCommands(CLI::App& app) {
+  registerDistillCommands(app);
   auto* train = app.add_subcommand("train", "Train a built-in model (or run any training job) on the shared Trainer");
   auto a = std::make_shared<TrainArgs>();
   train->add_option("job", a->job, "Job: " + [] {

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   vds::cli::registerSampleCommands(app);
   vds::cli::registerTrainCommands(app);
   vds::cli::registerEvalCommands(app);
+  vds::cli::registerCompareCommands(app);
 
   try {
     app.parse(argc, argv);

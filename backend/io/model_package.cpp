@@ -18,10 +18,11 @@ constexpr const char* kWeightExtension = ".safetensors";
 constexpr size_t kMaxNamesListed = 5;
 
 // Every key model.yaml may have; anything else is a typo or a newer format version.
-const char* const kOptionalMapKeys[] = {"parameterisation", "schedule", "latent", "conditioning", "training"};
+const char* const kOptionalMapKeys[] = {"parameterisation", "schedule", "latent", "conditioning", "sampling",
+                                        "training"};
 const std::set<std::string> kKnownKeys = {
     "format",           "kind",     "name",   "description",  "architecture", "weights",
-    "parameterisation", "schedule", "latent", "conditioning", "training"};
+    "parameterisation", "schedule", "latent", "conditioning", "sampling", "training"};
 
 [[noreturn]] void failKey(const std::string& file, const std::string& key, const std::string& what) {
   throw ModelPackageError(file + ": key '" + key + "' " + what);

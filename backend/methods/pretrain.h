@@ -1,6 +1,7 @@
 // Pre-training jobs of the built-in world (ARCHITECTURE §5), each a Method on the
 // shared Trainer: `vdstudio-cli train {autoencoder,image,motion,style,i2v,evalnet}`.
 #pragma once
+#include <filesystem>
 #include <memory>
 
 #include "pipeline/model_zoo.h"
@@ -18,6 +19,9 @@ std::unique_ptr<Method> makeEvalNetPretraining();
 // name, description and the run that trained it (steps, seed, method, data style).
 PackageInfo trainedPackageInfo(const TrainContext& ctx, const std::string& name, const std::string& description);
 
+// A path as the manifest of the package in `packageDir` should record it: relative when
+// both are on the same tree, so a folder of packages can move as a whole.
+std::string packageReference(const std::filesystem::path& packageDir, const std::filesystem::path& target);
 // [-1,1] float video [B,F,3,H,W] -> uint8 [B,F,H,W,3], clamped.
 torch::Tensor toUint8Video(const torch::Tensor& video);
 

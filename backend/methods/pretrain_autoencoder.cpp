@@ -104,6 +104,13 @@ PackageInfo trainedPackageInfo(const TrainContext& ctx, const std::string& name,
   return info;
 }
 
+std::string packageReference(const std::filesystem::path& packageDir, const std::filesystem::path& target) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path rel = fs::relative(fs::absolute(target), fs::absolute(packageDir), ec);
+  return ec || rel.empty() ? fs::absolute(target).string() : rel.string();
+}
+
 torch::Tensor toUint8Video(const torch::Tensor& video) {
   return ((video.detach().to(torch::kCPU, torch::kFloat).clamp(-1, 1) + 1.0) * 127.5)
       .round()

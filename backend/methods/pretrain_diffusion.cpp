@@ -27,14 +27,6 @@ constexpr const char* kTextEncoderSlot = "text_encoder";
 
 std::string key(const std::string& job, const std::string& name) { return "method." + job + "." + name; }
 
-// A path as the manifest of the package in `packageDir` should record it: relative when
-// both are on the same tree, so a folder of packages can move as a whole.
-std::string referenceFrom(const fs::path& packageDir, const fs::path& target) {
-  std::error_code ec;
-  const fs::path rel = fs::relative(fs::absolute(target), fs::absolute(packageDir), ec);
-  return ec || rel.empty() ? fs::absolute(target).string() : rel.string();
-}
-
 // The text-to-image and text-to-video models of the world: eps prediction on SD's
 // scaled-linear DDPM schedule, T = 1000 (ARCHITECTURE §5).
 void describeEpsDdpm(DiffusionSpec& d) {
@@ -135,7 +127,7 @@ class LatentDiffusionPretraining : public Method {
     DiffusionSpec d;
     describeDiffusion(ctx, d);
     d.latent = latentSpec(ctx, packageDir, isImageJob() ? 1 : ctx.config.get<int64_t>("data.frames"));
-    d.textEncoder = referenceFrom(packageDir, textDir);
+    d.textEncoder = packageReference(packageDir, textDir);
     return d;
   }
 
@@ -198,7 +190,7 @@ class LatentDiffusionPretraining : public Method {
 
   LatentSpec latentSpec(const TrainContext& ctx, const fs::path& packageDir, int64_t frames) const {
     LatentSpec l;
-    l.autoencoder = referenceFrom(packageDir, autoencoderPath_);
+    l.autoencoder = packageReference(packageDir, autoencoderPath_);
     l.channels = autoencoder_->module->options().latentChannels;
     const int64_t down = autoencoder_->module->options().downsampleFactor();
     l.height = l.width = ctx.config.get<int64_t>("data.size") / down;

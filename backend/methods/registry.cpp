@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/errors.h"
+#include "methods/avdm2.h"
 #include "methods/pretrain.h"
 #include "train/run_schema.h"
 
@@ -16,6 +17,8 @@ const std::vector<MethodInfo>& registeredMethods() {
       {"style", "Fine-tune the image UNet on one style (a personalised model)", [] { return makeStylePretraining(); }},
       {"i2v", "Train the EDM image-to-video teacher (the world's SVD)", [] { return makeI2VPretraining(); }},
       {"evalnet", "Train the evaluation classifier on real clips", [] { return makeEvalNetPretraining(); }},
+      {"avdm2", "Distil a 1/2/4-step video student: video ADM + frame-level 2D SDM (specs/000)",
+       [] { return makeAvdm2Distillation(); }},
   };
   return methods;
 }

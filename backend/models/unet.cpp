@@ -157,34 +157,31 @@ ImageUNetImpl::ImageUNetImpl(const ImageUNetOptions& options) : options_(options
   conv_out = register_module("conv_out", nn::Conv2d(nn::Conv2dOptions(ch, o.outChannels, 3).padding(1)));
 }
 
-torch::Tensor ImageUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context,
-                                     const BlockHook& afterBlock) {
+torch::Tensor ImageUNetImpl::timeEmbedding(const torch::Tensor& t, int64_t n, torch::ScalarType dtype) {
+  TORCH_CHECK(t.numel() == n || t.numel() == 1, "ImageUNet: t needs one value per sample or one for all");
+  const auto tFlat = t.reshape({-1}).expand({n});
+  auto emb = sinusoidalEmbedding(tFlat * options_.timeEmbedScale, options_.baseChannels).to(dtype);
+  return time_fc2(torch::silu(time_fc1(emb)));
+}
+
+torch::Tensor ImageUNetImpl::checkedContext(const torch::Tensor& x, const torch::Tensor& context) const {
   const auto& o = options_;
   TORCH_CHECK(x.dim() == 4 && x.size(1) == o.inChannels, "ImageUNet expects x [N,", o.inChannels, ",h,w], got ",
               x.sizes());
   const int64_t n = x.size(0);
   const int64_t factor = int64_t{1} << (o.channelMults.size() - 1);
   TORCH_CHECK(x.size(2) % factor == 0 && x.size(3) % factor == 0, "ImageUNet: h and w must be multiples of ", factor);
-  TORCH_CHECK(t.numel() == n || t.numel() == 1, "ImageUNet: t needs one value per sample or one for all");
-  torch::Tensor ctx;
-  if (o.contextDim > 0 && context.defined()) {
-    TORCH_CHECK(context.dim() == 3 && context.size(2) == o.contextDim && (context.size(0) == n || context.size(0) == 1),
-                "ImageUNet expects context [N,L,", o.contextDim, "], got ", context.sizes());
-    ctx = context.size(0) == n ? context : context.expand({n, context.size(1), context.size(2)});
-  }
+  if (o.contextDim <= 0 || !context.defined()) return {};
+  TORCH_CHECK(context.dim() == 3 && context.size(2) == o.contextDim && (context.size(0) == n || context.size(0) == 1),
+              "ImageUNet expects context [N,L,", o.contextDim, "], got ", context.sizes());
+  return context.size(0) == n ? context : context.expand({n, context.size(1), context.size(2)});
+}
 
-  const auto tFlat = t.reshape({-1}).expand({n});
-  auto emb = sinusoidalEmbedding(tFlat * o.timeEmbedScale, o.baseChannels).to(x.dtype());
-  emb = time_fc2(torch::silu(time_fc1(emb)));
-
-  int64_t blockIndex = 0;
-  auto hooked = [&](const torch::Tensor& h) -> torch::Tensor {
-    const int64_t index = blockIndex++;
-    return afterBlock ? afterBlock(index, h) : h;
-  };
-
+torch::Tensor ImageUNetImpl::downPath(const torch::Tensor& x, const torch::Tensor& emb, const torch::Tensor& ctx,
+                                      const std::function<torch::Tensor(const torch::Tensor&)>& hooked,
+                                      std::vector<torch::Tensor>& skips) {
   auto h = conv_in(x);
-  std::vector<torch::Tensor> skips{h};
+  skips.push_back(h);
   for (const auto& module : *down) {
     auto* level = module->as<UNetLevelImpl>();
     for (size_t i = 0; i < level->res->size(); ++i) {
@@ -198,7 +195,20 @@ torch::Tensor ImageUNetImpl::forward(const torch::Tensor& x, const torch::Tensor
       skips.push_back(h);
     }
   }
-  h = hooked(mid(h, emb, ctx));
+  return hooked(mid(h, emb, ctx));
+}
+
+torch::Tensor ImageUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context,
+                                     const BlockHook& afterBlock) {
+  const torch::Tensor ctx = checkedContext(x, context);
+  const torch::Tensor emb = timeEmbedding(t, x.size(0), x.scalar_type());
+  int64_t blockIndex = 0;
+  auto hooked = [&](const torch::Tensor& h) -> torch::Tensor {
+    const int64_t index = blockIndex++;
+    return afterBlock ? afterBlock(index, h) : h;
+  };
+  std::vector<torch::Tensor> skips;
+  auto h = downPath(x, emb, ctx, hooked, skips);
   for (size_t l = up->size(); l-- > 0;) {
     auto* level = up[l]->as<UNetLevelImpl>();
     for (size_t i = 0; i < level->res->size(); ++i) {
@@ -210,6 +220,41 @@ torch::Tensor ImageUNetImpl::forward(const torch::Tensor& x, const torch::Tensor
     if (level->upsample) h = level->upsample(h);
   }
   return conv_out(torch::silu(norm_out(h)));
+}
+
+std::vector<torch::Tensor> ImageUNetImpl::encode(const torch::Tensor& x, const torch::Tensor& t,
+                                                 const torch::Tensor& context, const BlockHook& afterBlock) {
+  const torch::Tensor ctx = checkedContext(x, context);
+  const torch::Tensor emb = timeEmbedding(t, x.size(0), x.scalar_type());
+  std::vector<torch::Tensor> features;
+  int64_t blockIndex = 0;
+  auto hooked = [&](const torch::Tensor& h) -> torch::Tensor {
+    const int64_t index = blockIndex++;
+    torch::Tensor out = afterBlock ? afterBlock(index, h) : h;
+    features.push_back(out);
+    return out;
+  };
+  std::vector<torch::Tensor> skips;
+  downPath(x, emb, ctx, hooked, skips);
+  return features;
+}
+
+int64_t ImageUNetImpl::encoderBlocks() const {
+  int64_t blocks = 1;  // the middle block
+  for (const auto& module : *down) blocks += static_cast<int64_t>(module->as<UNetLevelImpl>()->res->size());
+  return blocks;
+}
+
+std::vector<int64_t> ImageUNetImpl::encoderDownsampling() const {
+  std::vector<int64_t> out;
+  int64_t factor = 1;
+  for (const auto& module : *down) {
+    auto* level = module->as<UNetLevelImpl>();
+    for (size_t i = 0; i < level->res->size(); ++i) out.push_back(factor);
+    if (level->downsample) factor *= 2;
+  }
+  out.push_back(factor);
+  return out;
 }
 
 }  // namespace vds

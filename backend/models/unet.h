@@ -94,6 +94,14 @@ class ImageUNetImpl : public torch::nn::Module {
   // contextDim == 0 ignores the context.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context = {},
                         const BlockHook& afterBlock = nullptr);
+  // The encoder half (down path and middle block) alone: the output of every encoder block
+  // [N,C,h,w] in execution order, after `afterBlock` (the discriminator's feature taps).
+  std::vector<torch::Tensor> encode(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context = {},
+                                    const BlockHook& afterBlock = nullptr);
+  // Number of encoder blocks (the first encoderBlocks() block indices), and the spatial
+  // downsampling factor of each one's output.
+  int64_t encoderBlocks() const;
+  std::vector<int64_t> encoderDownsampling() const;
   // Output channels of each hooked block, indexed by block index.
   const std::vector<int64_t>& blockChannels() const { return blockChannels_; }
   const ImageUNetOptions& options() const { return options_; }
@@ -105,6 +113,12 @@ class ImageUNetImpl : public torch::nn::Module {
   torch::nn::GroupNorm norm_out{nullptr};
 
  private:
+  torch::Tensor timeEmbedding(const torch::Tensor& t, int64_t n, torch::ScalarType dtype);
+  torch::Tensor checkedContext(const torch::Tensor& x, const torch::Tensor& context) const;
+  // conv_in, the down levels and the middle block; returns the middle block's output.
+  torch::Tensor downPath(const torch::Tensor& x, const torch::Tensor& emb, const torch::Tensor& ctx,
+                         const std::function<torch::Tensor(const torch::Tensor&)>& hooked,
+                         std::vector<torch::Tensor>& skips);
   ImageUNetOptions options_;
   std::vector<int64_t> blockChannels_;
 };

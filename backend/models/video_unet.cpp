@@ -34,26 +34,42 @@ VideoUNetImpl::VideoUNetImpl(const VideoUNetOptions& options) : options_(options
   }
 }
 
-torch::Tensor VideoUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) {
+VideoUNetImpl::FrameInputs VideoUNetImpl::frameInputs(const torch::Tensor& x, const torch::Tensor& t,
+                                                      const torch::Tensor& context) const {
   TORCH_CHECK(x.dim() == 5, "VideoUNet expects x [B,F,C,h,w], got ", x.sizes());
   const int64_t b = x.size(0), frames = x.size(1);
-  torch::Tensor tFrames;
+  FrameInputs in;
   if (t.numel() == b * frames)
-    tFrames = t.reshape({-1});
+    in.t = t.reshape({-1});
   else if (t.numel() == b || t.numel() == 1)
-    tFrames = t.reshape({-1}).expand({b}).repeat_interleave(frames);
+    in.t = t.reshape({-1}).expand({b}).repeat_interleave(frames);
   else
     TORCH_CHECK(false, "VideoUNet: t needs B or B*F values, got ", t.sizes());
-  torch::Tensor ctx;
   if (context.defined()) {
     TORCH_CHECK(context.dim() == 3 && (context.size(0) == b || context.size(0) == 1), "VideoUNet expects context [B,L,D]");
-    ctx = context.expand({b, context.size(1), context.size(2)}).repeat_interleave(frames, 0);
+    in.context = context.expand({b, context.size(1), context.size(2)}).repeat_interleave(frames, 0);
   }
+  return in;
+}
+
+torch::Tensor VideoUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) {
+  const FrameInputs in = frameInputs(x, t, context);
+  const int64_t b = x.size(0), frames = x.size(1);
   auto afterBlock = [&](int64_t index, const torch::Tensor& h) {
     return motion[static_cast<size_t>(index)]->as<MotionModuleImpl>()->forward(h, frames);
   };
-  auto out = spatial->forward(x.flatten(0, 1), tFrames, ctx, afterBlock);
+  auto out = spatial->forward(x.flatten(0, 1), in.t, in.context, afterBlock);
   return out.view({b, frames, out.size(1), out.size(2), out.size(3)});
+}
+
+std::vector<torch::Tensor> VideoUNetImpl::encode(const torch::Tensor& x, const torch::Tensor& t,
+                                                 const torch::Tensor& context) {
+  const FrameInputs in = frameInputs(x, t, context);
+  const int64_t frames = x.size(1);
+  auto afterBlock = [&](int64_t index, const torch::Tensor& h) {
+    return motion[static_cast<size_t>(index)]->as<MotionModuleImpl>()->forward(h, frames);
+  };
+  return spatial->encode(x.flatten(0, 1), in.t, in.context, afterBlock);
 }
 
 static std::string shapeText(at::IntArrayRef sizes) {

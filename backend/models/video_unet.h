@@ -32,6 +32,9 @@ class VideoUNetImpl : public torch::nn::Module {
   // (broadcast over frames) or undefined. Returns [B,F,outChannels,h,w].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context = {});
 
+  // The encoder half with its motion modules: every encoder block's output [B*F,C,h,w]
+  // (frames folded into the batch), as ImageUNet::encode.
+  std::vector<torch::Tensor> encode(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context = {});
   // Copies an ImageUNet's state (named parameters and buffers, names as in ImageUNet)
   // into `spatial`. Strict: a missing, unexpected or wrong-shaped tensor is a
   // ModelPackageError naming it, and nothing is copied.
@@ -45,6 +48,10 @@ class VideoUNetImpl : public torch::nn::Module {
   torch::nn::ModuleList motion{nullptr};
 
  private:
+  struct FrameInputs {
+    torch::Tensor t, context;  // one timestep and one context row per frame
+  };
+  FrameInputs frameInputs(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) const;
   VideoUNetOptions options_;
 };
 TORCH_MODULE(VideoUNet);

@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 using diffusion::Parameterisation;
 
 // Manifest sections each kind may carry besides the ones every package has.
-const std::set<std::string> kDiffusionSections = {"parameterisation", "schedule", "latent", "conditioning"};
+const std::set<std::string> kDiffusionSections = {"parameterisation", "schedule", "latent", "conditioning",
+                                                  "sampling"};
 const std::set<std::string> kPackageSections = {"format", "kind", "name", "description", "architecture",
                                                 "weights", "training"};
 
@@ -250,6 +251,31 @@ DiffusionSpec readDiffusionSpec(const YAML::Node& root, const std::string& kind,
     if (facts.contextDim == 0)
       failKey(file, c.key("text_encoder"), "is set but the " + kind + " has no cross-attention (context_dim 0)");
   }
+  if (root["sampling"]) {
+    SectionReader r(root, "sampling", file);
+    SamplingSpec sampling;
+    const std::string sampler = r.get<std::string>("sampler");
+    sampling.sampler = asPackageError(file, r.key("sampler"), [&] { return diffusion::parseSamplerKind(sampler); });
+    const YAML::Node ts = r.node("timesteps");
+    if (!ts.IsSequence() || ts.size() == 0) failKey(file, r.key("timesteps"), "must be a non-empty list");
+    for (const auto& v : ts) {
+      try {
+        sampling.timesteps.push_back(v.as<double>());
+      } catch (const YAML::Exception&) {
+        failKey(file, r.key("timesteps"), "must hold numbers");
+      }
+    }
+    for (size_t i = 1; i < sampling.timesteps.size(); ++i)
+      if (!(sampling.timesteps[i] < sampling.timesteps[i - 1]))
+        failKey(file, r.key("timesteps"), "must decrease strictly (noisiest first)");
+    if (!(sampling.timesteps.back() > 0)) failKey(file, r.key("timesteps"), "must all be > 0");
+    if (!spec.schedule.edm && !(sampling.timesteps.front() < spec.schedule.timesteps))
+      failKey(file, r.key("timesteps"), "must be below schedule.timesteps (" + std::to_string(spec.schedule.timesteps) + ")");
+    sampling.cfg = r.get<double>("cfg");
+    if (!(sampling.cfg > 0)) failKey(file, r.key("cfg"), "must be > 0");
+    r.rejectUnknown();
+    spec.sampling = sampling;
+  }
   return spec;
 }
 
@@ -267,6 +293,16 @@ YAML::Node diffusionManifest(const std::string& kind, const PackageInfo& info, c
   latent["frames"] = spec.latent.frames;
   m["latent"] = latent;
   if (!spec.textEncoder.empty()) m["conditioning"]["text_encoder"] = spec.textEncoder;
+  if (spec.sampling) {
+    YAML::Node sampling(YAML::NodeType::Map);
+    sampling["sampler"] = diffusion::toString(spec.sampling->sampler);
+    YAML::Node ts(YAML::NodeType::Sequence);
+    for (double t : spec.sampling->timesteps) ts.push_back(t);
+    ts.SetStyle(YAML::EmitterStyle::Flow);
+    sampling["timesteps"] = ts;
+    sampling["cfg"] = spec.sampling->cfg;
+    m["sampling"] = sampling;
+  }
   addTraining(m, info);
   return m;
 }

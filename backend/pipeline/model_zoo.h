@@ -20,6 +20,9 @@
 //           | {type: edm, sigma_min: A, sigma_max: B, rho: R}
 //   latent: {autoencoder: <path to the AE package>, channels: C, height: h, width: w, frames: F}
 //   conditioning: {text_encoder: <path to the text encoder package>}   (optional)
+//   sampling: {sampler: NAME, timesteps: [t0, t1, ...], cfg: W}           (optional)
+//     How the package samples by default: distilled students record the sampler and the
+//     exact timesteps (sigmas for EDM) they were trained to replay, noisiest first.
 //
 // Rules: eps, v and x0 need a DDPM schedule (linear, scaled_linear, cosine); edm and edm_v
 // need the edm schedule. Every key listed is required (writers always write all of them)
@@ -44,6 +47,7 @@
 
 #include "diffusion/denoiser.h"
 #include "diffusion/parameterisation.h"
+#include "diffusion/samplers.h"
 #include "diffusion/schedule.h"
 #include "io/model_package.h"
 #include "models/autoencoder.h"
@@ -99,6 +103,13 @@ struct LatentSpec {
   int64_t channels = 4, height = 8, width = 8, frames = 8;
 };
 
+// The optional `sampling` section: a package's own default sampler, levels and guidance.
+struct SamplingSpec {
+  diffusion::SamplerKind sampler = diffusion::SamplerKind::ddim;
+  std::vector<double> timesteps;  // noisiest first; DDPM timesteps, or sigmas for EDM
+  double cfg = 1.0;
+};
+
 // The sections of a diffusion package other than kind and architecture.
 struct DiffusionSpec {
   diffusion::Parameterisation parameterisation = diffusion::Parameterisation::eps;
@@ -106,6 +117,7 @@ struct DiffusionSpec {
   ScheduleSpec schedule;
   LatentSpec latent;
   std::string textEncoder;  // path as written; empty: no text conditioning
+  std::optional<SamplingSpec> sampling;  // absent: callers choose sampler and steps
 };
 
 struct LoadedAutoencoder {

@@ -11,7 +11,12 @@ void MetricsRecorder::post(const Event& event) {
     store_.note(c->step, "checkpoint", c->path);
   } else if (const auto* st = std::get_if<StatusEvent>(&event)) {
     if (!st->message.empty()) store_.note(st->step, "status", st->message);
+    lastStep_ = st->step;
+  } else if (const auto* l = std::get_if<LogEvent>(&event)) {
+    // Log lines (style swaps, loss-weight changes, warnings) stay with the run's metrics.
+    store_.note(lastStep_, "log", l->text);
   }
+  if (const auto* s = std::get_if<ScalarsEvent>(&event)) lastStep_ = s->step;
 }
 
 }  // namespace vds

@@ -16,6 +16,7 @@ class MetricsRecorder : public EventSink {
 
  private:
   MetricsStore store_;
+  int64_t lastStep_ = 0;  // LogEvents carry no step: they are noted at the latest one seen
 };
 
 }  // namespace vds

@@ -40,7 +40,32 @@ void buildOptimizer(Slot& slot) {
   for (auto& p : slot.trainable) p.set_requires_grad(true);
   torch::optim::AdamWOptions opts(slot.options.learningRate);
   opts.betas({slot.options.beta1, slot.options.beta2}).eps(slot.options.epsilon).weight_decay(slot.options.weightDecay);
-  slot.optimizer = std::make_unique<torch::optim::AdamW>(slot.trainable, opts);
+  slot.groupScales.clear();
+  if (!slot.options.lrScale) {
+    slot.groupScales.push_back(1.0);
+    slot.optimizer = std::make_unique<torch::optim::AdamW>(slot.trainable, opts);
+    return;
+  }
+  // One group per distinct multiplier, in order of first appearance.
+  std::vector<std::vector<torch::Tensor>> groups;
+  for (const auto& [name, p] : namedTrainable(slot)) {
+    const double scale = slot.options.lrScale(name);
+    if (!(scale >= 0)) throw ConfigError("slot '" + slot.name + "': learning-rate multiplier of '" + name + "' is negative");
+    size_t g = 0;
+    while (g < slot.groupScales.size() && slot.groupScales[g] != scale) ++g;
+    if (g == slot.groupScales.size()) {
+      slot.groupScales.push_back(scale);
+      groups.emplace_back();
+    }
+    groups[g].push_back(p);
+  }
+  std::vector<torch::optim::OptimizerParamGroup> paramGroups;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    auto groupOptions = std::make_unique<torch::optim::AdamWOptions>(opts);
+    groupOptions->lr(slot.options.learningRate * slot.groupScales[g]);
+    paramGroups.emplace_back(groups[g], std::move(groupOptions));
+  }
+  slot.optimizer = std::make_unique<torch::optim::AdamW>(paramGroups, opts);
 }
 
 }  // namespace

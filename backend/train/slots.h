@@ -3,6 +3,7 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,6 +29,10 @@ struct SlotOptions {
   bool frozen = false;    // no optimiser, no gradients, never saved as trained state
   int updateRatio = 1;    // updates of this slot per generator update (two-timescale rule)
   bool trainedByEma = false;  // updated by EMA from another slot, not by an optimiser
+  // Learning-rate multiplier per parameter name (e.g. AVDM2's motion modules against the
+  // spatial backbone); empty: 1 for every parameter. Parameters with equal multipliers
+  // share one AdamW parameter group.
+  std::function<double(const std::string& parameterName)> lrScale;
 };
 
 struct Slot {
@@ -38,6 +43,8 @@ struct Slot {
   int64_t updates = 0;                             // optimiser steps taken (for warm-up)
   // Parameters that train; a method may restrict this (e.g. motion modules only).
   std::vector<torch::Tensor> trainable;
+  // Learning-rate multiplier of each optimiser parameter group, in group order.
+  std::vector<double> groupScales;
 
   // The module as its concrete type (nn::Module is a virtual base, so dynamic_cast).
   template <typename T>

@@ -59,8 +59,11 @@ bool TrainContext::applyStep(const std::string& name) {
   }
   if (gradClip > 0) torch::nn::utils::clip_grad_norm_(slot.trainable, gradClip);
   const double warm = warmupSteps > 0 ? std::min(1.0, static_cast<double>(slot.updates + 1) / warmupSteps) : 1.0;
-  for (auto& group : slot.optimizer->param_groups())
-    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(slot.options.learningRate * warm);
+  auto& groups = slot.optimizer->param_groups();
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const double scale = g < slot.groupScales.size() ? slot.groupScales[g] : 1.0;
+    static_cast<torch::optim::AdamWOptions&>(groups[g].options()).lr(slot.options.learningRate * warm * scale);
+  }
   slot.optimizer->step();
   slot.optimizer->zero_grad();
   ++slot.updates;

@@ -1,0 +1,295 @@
+// AVDM2 at micro scale (tiny random packages, 8x8 frames, 2 frames a clip): finite losses,
+// gradients that reach exactly the trainable slots, the SDM gradient against the
+// analytic KL gradient of Gaussians, backward simulation against inference, style swap
+// in mid-run, loss weights, and exact resume.
+#include <map>
+
+#include "diffusion/samplers.h"
+#include "io/metrics_store.h"
+#include "io/model_package.h"
+#include "methods/distill_common.h"
+#include "methods/registry.h"
+#include "methods/run_setup.h"
+#include "pipeline/model_zoo.h"
+#include "pipeline_fixtures.h"
+#include "support/test_support.h"
+#include "train/metrics_recorder.h"
+#include "train/trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using State = std::map<std::string, torch::Tensor>;
+
+State snapshot(const torch::nn::Module& m) {
+  State out;
+  for (const auto& item : m.named_parameters(true)) out[item.key()] = item.value().detach().clone();
+  return out;
+}
+
+bool sameState(const State& a, const State& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [k, v] : a)
+    if (!b.count(k) || !torch::equal(v, b.at(k))) return false;
+  return true;
+}
+
+// Pushes a command when the scalars of step `at` arrive (a ScalarsEvent's step counts the
+// iterations done, so at = 1 is after the first one); the Trainer handles it before the
+// next iteration. Keeps every event.
+class TriggerSink : public vds::EventSink {
+ public:
+  vds::CollectingSink events;
+  vds::Trainer* trainer = nullptr;
+  int64_t at = -1;
+  vds::Command command = vds::PauseCommand{};
+  void post(const vds::Event& e) override {
+    events.post(e);
+    if (const auto* s = std::get_if<vds::ScalarsEvent>(&e); s && s->step == at && trainer) trainer->commands().push(command);
+  }
+};
+
+}  // namespace
+
+class Avdm2Test : public QObject {
+  Q_OBJECT
+ private:
+  vds::test::TempDir dir_;
+  vds::test::TinyPackages packages_;
+  fs::path styleB_;
+
+  std::string yaml(int steps, const std::string& extra = "", int checkpointEvery = 0) const {
+    return "run:\n  device: cpu\n  seed: 5\n  threads: 1\n"
+           "data:\n  size: 8\n  frames: 2\n  batch_size: 2\n  clips: 16\n  max_objects: 1\n"
+           "trainer:\n  steps: " + std::to_string(steps) + "\n  log_every: 1\n  sample_every: 0\n  checkpoint_every: " +
+           std::to_string(checkpointEvery) + "\n  warmup_steps: 0\n"
+           "method:\n  name: avdm2\n  avdm2:\n    teacher: " + packages_.video().string() +
+           "\n    style: " + packages_.image().string() +
+           "\n    lr_motion: 0.001\n    lr_spatial: 0.0005\n    lr_discriminator: 0.001\n    lr_fake: 0.001\n"
+           "    disc_channels: 8\n    teacher_steps: 2\n" + extra;
+  }
+
+  std::unique_ptr<vds::Trainer> trainer(const std::string& text, const fs::path& run, vds::EventSink* sink) const {
+    return vds::prepareRun(vds::parseRunConfig(text, "avdm2.yaml"), vds::RunPaths(run, run / "student"), sink);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    torch::set_num_threads(1);
+    packages_ = vds::test::TinyPackages::write(dir_ / "pk");
+    // A second 2D model in the same latent space, for the swap.
+    styleB_ = dir_ / "pk" / "style-b";
+    vds::ImageUNet b(vds::test::tinyUNetOptions());
+    vds::test::jitter(*b, 77);
+    vds::saveDiffusionModel(styleB_, {"tiny-style-b", "", {}}, vds::kKindImageUNet, *b, vds::test::tinySpec(false, 1));
+  }
+
+  void studentTimestepsFollowDmd2() {
+    QCOMPARE(vds::studentTimesteps(4, 1000), (std::vector<double>{999, 749, 499, 249}));
+    QCOMPARE(vds::studentTimesteps(2, 1000), (std::vector<double>{999, 499}));
+    QCOMPARE(vds::studentTimesteps(1, 1000), (std::vector<double>{999}));
+    VDS_EXPECT_THROW_MSG(vds::studentTimesteps(0, 1000), vds::ConfigError, "student steps");
+  }
+
+  // p_real = N(mu_r, v_r I), p_fake = N(mu_f, v_f I) in x0 space. At level (a, s) the noisy
+  // marginals are N(a mu, a^2 v + s^2), with eps(x) = s (x - a mu) / (a^2 v + s^2). The
+  // per-sample KL gradient with respect to x0 is a (grad log p_f,t - grad log p_r,t)(x_t);
+  // the SDM gradient must be a positive multiple of it, row by row.
+  void sdmGradientIsTheAnalyticKlGradient() {
+    torch::manual_seed(3);
+    const int64_t n = 6, d = 10;
+    const torch::Tensor muR = torch::randn({d}, torch::kFloat64), muF = torch::randn({d}, torch::kFloat64);
+    const double vR = 0.5, vF = 1.7;
+    const torch::Tensor a = torch::rand({n}, torch::kFloat64) * 0.8 + 0.1;
+    const torch::Tensor s = (1 - a.pow(2)).sqrt();
+    const torch::Tensor x0 = muF + std::sqrt(vF) * torch::randn({n, d}, torch::kFloat64);
+    const torch::Tensor xt = a.view({n, 1}) * x0 + s.view({n, 1}) * torch::randn({n, d}, torch::kFloat64);
+    auto eps = [&](const torch::Tensor& mu, double v) {
+      return s.view({n, 1}) * (xt - a.view({n, 1}) * mu) / (a.pow(2).view({n, 1}) * v + s.pow(2).view({n, 1}));
+    };
+    auto score = [&](const torch::Tensor& mu, double v) {
+      return -(xt - a.view({n, 1}) * mu) / (a.pow(2).view({n, 1}) * v + s.pow(2).view({n, 1}));
+    };
+    const torch::Tensor kl = a.view({n, 1}) * (score(muF, vF) - score(muR, vR));
+    for (auto w : {vds::SdmWeighting::unit, vds::SdmWeighting::dmd}) {
+      const torch::Tensor g = vds::sdmGradient(x0, xt, eps(muR, vR), eps(muF, vF), a, s, w);
+      for (int64_t i = 0; i < n; ++i) {
+        const torch::Tensor ratio = g[i] / kl[i];
+        QVERIFY2(ratio.min().item<double>() > 0, "SDM gradient points against the KL gradient");
+        QVERIFY(torch::allclose(ratio, ratio.mean().expand_as(ratio), 1e-9, 1e-12));
+      }
+      if (w == vds::SdmWeighting::unit) {  // w(t) = 1: exactly (s / a) times the KL gradient
+        QVERIFY(torch::allclose(g, (s / a).view({n, 1}) * kl, 1e-10, 1e-12));
+      }
+    }
+  }
+
+  // Training visits levels[0..k] (k drawn at random); inference replays every level.
+  void backwardSimulationMatchesInference() {
+    const auto schedule = vds::diffusion::DdpmSchedule::scaledLinear();
+    const auto ts = vds::studentTimesteps(4, 1000);
+    const auto levels = schedule.levels(ts, false);
+    std::vector<double> seen;
+    vds::diffusion::X0Callback record = [&](const torch::Tensor& x, const vds::diffusion::NoiseLevel& lv) {
+      seen.push_back(lv.t);
+      return x * 0.5;
+    };
+    auto noise = [](at::IntArrayRef shape) { return torch::ones(shape); };
+    for (int64_t k = 0; k < 4; ++k) {
+      seen.clear();
+      const torch::Tensor x = vds::backwardSimulate(record, {1, 3}, levels, k, noise);
+      QCOMPARE(seen, std::vector<double>(ts.begin(), ts.begin() + k));
+      // The state follows the consistency sampler's rule x' = alpha' x0 + sigma' z.
+      double expected = levels[0].sigma;
+      for (int64_t j = 0; j < k; ++j) expected = levels[size_t(j + 1)].alpha * 0.5 * expected + levels[size_t(j + 1)].sigma;
+      QVERIFY(torch::allclose(x, torch::full({1, 3}, expected), 1e-6, 1e-6));
+    }
+    seen.clear();
+    at::Generator gen = vds::makeGenerator(1);
+    vds::diffusion::SamplerOptions options;
+    options.gen = gen;
+    vds::diffusion::sampleConsistency(record, torch::ones({1, 3}) * levels[0].sigma, schedule.levels(ts, true), options);
+    QCOMPARE(seen, ts);
+  }
+
+  void lossesFiniteAndGradientsReachOnlyTrainableSlots() {
+    vds::CollectingSink sink;
+    auto t = trainer(yaml(4), dir_ / "run-grad", &sink);
+    auto& slots = t->context().slots;
+    const State teacher = snapshot(*slots.at(vds::slot::kTeacher).module);
+    const State style = snapshot(*slots.at(vds::slot::kStyle2d).module);
+    const State student = snapshot(*slots.at(vds::slot::kStudent).module);
+    const State head = snapshot(*slots.at(vds::slot::kDiscriminator).module);
+    const State fake = snapshot(*slots.at(vds::slot::kFakeScore2d).module);
+    t->run();
+    QVERIFY(sameState(teacher, snapshot(*slots.at(vds::slot::kTeacher).module)));
+    QVERIFY(sameState(style, snapshot(*slots.at(vds::slot::kStyle2d).module)));
+    QVERIFY(!sameState(student, snapshot(*slots.at(vds::slot::kStudent).module)));
+    QVERIFY(!sameState(head, snapshot(*slots.at(vds::slot::kDiscriminator).module)));
+    QVERIFY(!sameState(fake, snapshot(*slots.at(vds::slot::kFakeScore2d).module)));
+    // The teacher's copy inside the student package tree is untouched on disk too.
+    QVERIFY(sameState(teacher, snapshot(*vds::loadDiffusionModel(packages_.video()).module)));
+    const auto scalars = sink.only<vds::ScalarsEvent>();
+    QCOMPARE(scalars.size(), size_t(4));
+    int generatorSteps = 0;
+    for (const auto& e : scalars) {
+      for (const auto& [k, v] : e.values) QVERIFY2(std::isfinite(v), k.c_str());
+      for (const char* k : {"loss/fake_denoise", "loss/d_real", "loss/d_fake"}) QVERIFY2(e.values.count(k), k);
+      if (e.values.count("loss/adm_g")) {
+        ++generatorSteps;
+        QVERIFY(e.values.count("loss/sdm"));
+        QVERIFY(e.values.at("diag/grad_norm/adm") > 0);
+        QVERIFY(e.values.at("diag/grad_norm/sdm") > 0);
+        QVERIFY(e.values.count("diag/balance/suggested_lambda_adm"));
+        bool binned = false;
+        for (const auto& [k, v] : e.values) binned = binned || k.rfind("diag/sdm/tbin/", 0) == 0;
+        QVERIFY(binned);
+      }
+    }
+    QCOMPARE(generatorSteps, 2);  // update_ratio 2: steps 0 and 2
+    // The student's two learning rates: motion modules at lr_motion, the backbone at lr_spatial.
+    const auto& opt = *slots.at(vds::slot::kStudent).optimizer;
+    QCOMPARE(opt.param_groups().size(), size_t(2));
+  }
+
+  void exportedStudentReplaysItsTimesteps() {
+    vds::CollectingSink sink;
+    auto t = trainer(yaml(2, "    student_steps: 2\n"), dir_ / "run-export", &sink);
+    t->run();
+    t->sampleNow();
+    const auto model = vds::loadDiffusionModel(dir_ / "run-export" / "student");
+    QVERIFY(model.spec.sampling.has_value());
+    QCOMPARE(model.spec.sampling->timesteps, (std::vector<double>{999, 499}));
+    QCOMPARE(int(model.spec.sampling->sampler), int(vds::diffusion::SamplerKind::consistency));
+    std::set<std::string> labels;
+    for (const auto& e : sink.only<vds::SampleEvent>()) labels.insert(e.label);
+    for (const char* l : {"student-2step", "teacher", "real", "triptych"}) QVERIFY2(labels.count(l), l);
+    for (const auto& e : sink.only<vds::SampleEvent>())
+      if (e.label == "triptych") QCOMPARE(e.clips, 3);
+  }
+
+  void styleSwapTakesEffectAtTheNextIteration() {
+    TriggerSink sink;
+    const fs::path run = dir_ / "run-swap";
+    fs::create_directories(run);
+    vds::MetricsRecorder recorder(run / "metrics.sqlite");
+    vds::FanOutSink fan;
+    fan.add(&sink);
+    fan.add(&recorder);
+    auto t = trainer(yaml(3), run, &fan);
+    sink.trainer = t.get();
+    sink.at = 1;
+    sink.command = vds::SwapStyleCommand{styleB_.string(), true};
+    auto& slots = t->context().slots;
+    const auto styleBefore = slots.at(vds::slot::kStyle2d).module;
+    t->run();
+    const auto scalars = sink.events.only<vds::ScalarsEvent>();
+    QCOMPARE(scalars.at(0).values.at("diag/style_swaps"), 0.0);
+    QCOMPARE(scalars.at(1).values.at("diag/style_swaps"), 1.0);
+    QVERIFY(slots.at(vds::slot::kStyle2d).module != styleBefore);
+    QVERIFY(sameState(snapshot(*slots.at(vds::slot::kStyle2d).module),
+                      snapshot(*vds::loadDiffusionModel(styleB_).module)));
+    const auto notes = recorder.store().notes("log");
+    bool recorded = false;
+    for (const auto& [step, text] : notes) recorded = recorded || text.find("style swapped to") != std::string::npos;
+    QVERIFY(recorded);
+    // The swap survives a save: the method state names the new style model.
+    QCOMPARE(t->method().saveState()["style"].as<std::string>(), styleB_.string());
+  }
+
+  void lossWeightCommandChangesTheWeight() {
+    TriggerSink sink;
+    auto t = trainer(yaml(3), dir_ / "run-weight", &sink);
+    sink.trainer = t.get();
+    sink.at = 1;
+    sink.command = vds::SetLossWeightCommand{"sdm", 0.25};
+    t->run();
+    const auto scalars = sink.events.only<vds::ScalarsEvent>();
+    QCOMPARE(scalars.at(0).values.at("diag/lambda_sdm"), 1.0);
+    QCOMPARE(scalars.at(1).values.at("diag/lambda_sdm"), 0.25);
+  }
+
+  void resumeReproducesTheNextLosses() {
+    vds::CollectingSink straight;
+    trainer(yaml(4), dir_ / "run-a", &straight)->run();
+    {
+      vds::CollectingSink first;
+      trainer(yaml(2, "", 2), dir_ / "run-b", &first)->run();
+    }
+    vds::CollectingSink resumed;
+    auto t = trainer(yaml(4, "", 2), dir_ / "run-b", &resumed);
+    QVERIFY(t->resumeLatest());
+    t->run();
+    const auto a = straight.only<vds::ScalarsEvent>();
+    const auto b = resumed.only<vds::ScalarsEvent>();
+    QCOMPARE(b.size(), size_t(2));
+    for (size_t i = 0; i < 2; ++i) {
+      const auto& ea = a.at(i + 2).values;
+      const auto& eb = b.at(i).values;
+      for (const char* k : {"loss/fake_denoise", "loss/d_real", "loss/d_fake"}) QCOMPARE(eb.at(k), ea.at(k));
+      if (ea.count("loss/adm_g")) {
+        QCOMPARE(eb.at("loss/adm_g"), ea.at("loss/adm_g"));
+        QCOMPARE(eb.at("loss/sdm"), ea.at("loss/sdm"));
+      }
+    }
+  }
+
+  void badSettingsNameTheKey() {
+    VDS_EXPECT_THROW_MSG(trainer(yaml(1, "    timesteps: [500, 700]\n"), dir_ / "bad1", nullptr), vds::ConfigError,
+                         "method.avdm2.timesteps");
+    const std::string wrongKind =
+        "run:\n  device: cpu\n  threads: 1\ndata:\n  size: 8\n  frames: 2\n  batch_size: 2\n  clips: 4\n"
+        "method:\n  name: avdm2\n  avdm2:\n    teacher: " + packages_.image().string() + "\n    style: " +
+        packages_.image().string() + "\n";
+    VDS_EXPECT_THROW_MSG(trainer(wrongKind, dir_ / "bad2", nullptr), vds::ConfigError, "not a video_unet");
+    const std::string wrongStyle =
+        "run:\n  device: cpu\n  threads: 1\ndata:\n  size: 8\n  frames: 2\n  batch_size: 2\n  clips: 4\n"
+        "method:\n  name: avdm2\n  avdm2:\n    teacher: " + packages_.video().string() + "\n    style: " +
+        packages_.i2v().string() + "\n";
+    VDS_EXPECT_THROW_MSG(trainer(wrongStyle, dir_ / "bad3", nullptr), vds::ConfigError, "not an image_unet");
+  }
+};
+
+QTEST_GUILESS_MAIN(Avdm2Test)
+#include "test_avdm2.moc"
