@@ -1,0 +1,69 @@
+// The profiler overlay: Dear ImGui drawn in a transparent QOpenGLWidget laid over the
+// preview area (F12 toggles it). Shows per-phase timings from TimingEvent, it/s and ETA
+// from ProgressEvent, RSS and CUDA memory from MemoryEvent, and the device. Qt's mouse,
+// wheel and key events are forwarded to ImGui, so its windows can be moved and folded.
+// Created only when first shown: until then the main window stays on raster painting.
+#pragma once
+#include <QElapsedTimer>
+#include <QOpenGLFunctions>
+#include <QOpenGLWidget>
+#include <QTimer>
+
+#include <deque>
+#include <map>
+#include <string>
+
+#include "train/events.h"
+
+struct ImGuiContext;
+
+namespace vds::ui {
+
+// What the overlay shows; kept apart from the drawing so tests can read it.
+struct ProfilerStats {
+  std::map<std::string, double> phaseMilliseconds;
+  std::deque<float> iterationsPerSecond;  // recent history for the sparkline
+  int64_t step = 0, totalSteps = 0;
+  double etaSeconds = -1;
+  double rssMiB = 0, cudaAllocatedMiB = 0, cudaReservedMiB = 0;
+  QString device;
+  static constexpr size_t kHistory = 120;
+};
+
+class ProfilerOverlay : public QOpenGLWidget, protected QOpenGLFunctions {
+  Q_OBJECT
+ public:
+  explicit ProfilerOverlay(QWidget* parent = nullptr);
+  ~ProfilerOverlay() override;
+
+  void onTiming(const TimingEvent& timing);
+  void onProgress(const ProgressEvent& progress);
+  void onMemory(const MemoryEvent& memory);
+  void setDevice(const QString& device);
+  const ProfilerStats& stats() const { return stats_; }
+  // False when no OpenGL context could be made (e.g. the offscreen platform without GL).
+  bool imguiReady() const { return imgui_ != nullptr; }
+  int framesDrawn() const { return frames_; }
+
+ protected:
+  void initializeGL() override;
+  void paintGL() override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  void keyReleaseEvent(QKeyEvent* event) override;
+
+ private:
+  void drawPanels();
+  void forwardKey(QKeyEvent* event, bool down);
+
+  ImGuiContext* imgui_ = nullptr;
+  ProfilerStats stats_;
+  QElapsedTimer frameClock_;
+  QTimer refresh_;
+  int frames_ = 0;
+};
+
+}  // namespace vds::ui
