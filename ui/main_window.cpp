@@ -45,7 +45,7 @@ QString formatDuration(double seconds) {
 
 MainWindow::MainWindow(const StudioOptions& options, QWidget* parent)
     : QMainWindow(parent), options_(options), run_(new RunController(this)),
-      generator_(std::make_unique<GenerationService>()) {
+      generator_(std::make_unique<GenerationService>()), profilerStats_(std::make_unique<ProfilerStats>()) {
   setWindowTitle(tr("vdstudio — video diffusion distillation studio"));
   setObjectName(QStringLiteral("MainWindow"));
   QSettings settings;
@@ -76,6 +76,7 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent)
   log_->setMaximumBlockCount(5000);
   logDock->setWidget(log_);
   addDockWidget(Qt::BottomDockWidgetArea, logDock);
+  resizeDocks({logDock}, {120}, Qt::Vertical);
 
   stateLabel_ = new QLabel(runStateName(RunState::Idle));
   stepLabel_ = new QLabel;
@@ -196,13 +197,13 @@ void MainWindow::connectRun() {
     stepLabel_->setText(tr("step %1 / %2").arg(p.step).arg(p.totalSteps));
     rateLabel_->setText(tr("%1 it/s").arg(p.iterationsPerSecond, 0, 'f', 2));
     etaLabel_->setText(tr("ETA %1").arg(formatDuration(p.etaSeconds)));
-    if (profiler_) profiler_->onProgress(p);
+    profilerStats_->onProgress(p);
   });
   connect(events, &EventBridge::timingArrived, this, [this](const TimingEvent& t) {
-    if (profiler_) profiler_->onTiming(t);
+    profilerStats_->onTiming(t);
   });
   connect(events, &EventBridge::memoryArrived, this, [this](const MemoryEvent& m) {
-    if (profiler_) profiler_->onMemory(m);
+    profilerStats_->onMemory(m);
   });
   connect(events, &EventBridge::logArrived, this, [this](const LogEvent& l) {
     const QString level = l.level == LogEvent::Level::Info ? QString() : l.level == LogEvent::Level::Warning ? tr("warning: ") : tr("error: ");
@@ -215,7 +216,7 @@ void MainWindow::connectRun() {
     if (s.state == StatusEvent::State::Started && !s.message.empty()) {
       device_ = QString::fromStdString(s.message);
       deviceLabel_->setText(device_);
-      if (profiler_) profiler_->setDevice(device_);
+      profilerStats_->device = device_;
     }
     if (s.state == StatusEvent::State::Failed) appendLog(tr("error: %1").arg(QString::fromStdString(s.message)));
   });
@@ -282,8 +283,8 @@ QString MainWindow::statusText() const {
 
 void MainWindow::setProfilerVisible(bool visible) {
   if (visible && !profiler_) {
-    profiler_ = new ProfilerOverlay(samples_);
-    profiler_->setDevice(device_);
+    if (openGlAvailable()) profiler_ = new ProfilerOverlay(profilerStats_.get(), samples_);
+    else profiler_ = new ProfilerPanel(profilerStats_.get(), samples_);
   }
   if (profilerAction_->isChecked() != visible) profilerAction_->setChecked(visible);
   if (!profiler_) return;
@@ -292,6 +293,8 @@ void MainWindow::setProfilerVisible(bool visible) {
   profiler_->setVisible(visible);
   if (visible) profiler_->raise();
 }
+
+QStringList MainWindow::profilerLines() const { return profilerStats_->lines(); }
 
 bool MainWindow::profilerVisible() const { return profiler_ && profiler_->isVisible(); }
 

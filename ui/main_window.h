@@ -21,7 +21,7 @@ namespace vds::ui {
 class CompareView;
 class GenerationService;
 class PlotsView;
-class ProfilerOverlay;
+struct ProfilerStats;
 class RunsView;
 class SamplesView;
 class SetupPanel;
@@ -54,7 +54,9 @@ class MainWindow : public QMainWindow {
   StylesView* stylesView() const { return styles_; }
   RunsView* runsView() const { return runs_; }
   RunController* controller() const { return run_; }
-  ProfilerOverlay* profiler() const { return profiler_; }
+  // The overlay (ImGui, or the QPainter panel without OpenGL); null until first shown.
+  QWidget* profiler() const { return profiler_; }
+  QStringList profilerLines() const;
   QTabWidget* tabs() const { return tabs_; }
   bool isClosing() const { return closing_; }
   QString statusText() const;
@@ -83,7 +85,8 @@ class MainWindow : public QMainWindow {
   CompareView* compare_ = nullptr;
   StylesView* styles_ = nullptr;
   RunsView* runs_ = nullptr;
-  ProfilerOverlay* profiler_ = nullptr;
+  QWidget* profiler_ = nullptr;
+  std::unique_ptr<ProfilerStats> profilerStats_;
   QPlainTextEdit* log_ = nullptr;
   QLabel* stateLabel_ = nullptr;
   QLabel* stepLabel_ = nullptr;

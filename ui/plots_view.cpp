@@ -173,6 +173,7 @@ PlotsView::Plot& PlotsView::plotFor(const std::string& key) {
   p.plot = new QCustomPlot;
   p.plot->setMinimumSize(260, 170);
   p.plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  p.plot->setMouseTracking(true);  // hover read-out without a pressed button
   p.plot->addGraph();  // raw
   p.plot->graph(0)->setPen(QPen(kRaw));
   p.plot->addGraph();  // smoothed

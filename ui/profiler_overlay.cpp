@@ -3,6 +3,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QOpenGLContext>
+#include <QPainter>
 #include <QWheelEvent>
 
 #include <imgui.h>
@@ -29,7 +30,49 @@ int imguiButton(Qt::MouseButton button) {
 
 }  // namespace
 
-ProfilerOverlay::ProfilerOverlay(QWidget* parent) : QOpenGLWidget(parent) {
+bool openGlAvailable() {
+  static const bool available = [] {
+    QOpenGLContext probe;
+    return probe.create();
+  }();
+  return available;
+}
+
+void ProfilerStats::onTiming(const TimingEvent& timing) { phaseMilliseconds = timing.phaseMilliseconds; }
+
+void ProfilerStats::onProgress(const ProgressEvent& progress) {
+  step = progress.step;
+  totalSteps = progress.totalSteps;
+  etaSeconds = progress.etaSeconds;
+  iterationsPerSecond.push_back(static_cast<float>(progress.iterationsPerSecond));
+  while (iterationsPerSecond.size() > kHistory) iterationsPerSecond.pop_front();
+}
+
+void ProfilerStats::onMemory(const MemoryEvent& memory) {
+  rssMiB = memory.rssMiB;
+  cudaAllocatedMiB = memory.cudaAllocatedMiB;
+  cudaReservedMiB = memory.cudaReservedMiB;
+}
+
+QStringList ProfilerStats::lines() const {
+  QStringList out;
+  out << ProfilerOverlay::tr("device: %1").arg(device.isEmpty() ? ProfilerOverlay::tr("(no run)") : device);
+  const float rate = iterationsPerSecond.empty() ? 0.0f : iterationsPerSecond.back();
+  out << ProfilerOverlay::tr("step %1 / %2 · %3 it/s · ETA %4 s")
+             .arg(step)
+             .arg(totalSteps)
+             .arg(rate, 0, 'f', 2)
+             .arg(etaSeconds < 0 ? QStringLiteral("?") : QString::number(etaSeconds, 'f', 0));
+  out << ProfilerOverlay::tr("RSS %1 MiB · CUDA %2 / %3 MiB (allocated / reserved)")
+             .arg(rssMiB, 0, 'f', 0)
+             .arg(cudaAllocatedMiB, 0, 'f', 0)
+             .arg(cudaReservedMiB, 0, 'f', 0);
+  for (const auto& [name, ms] : phaseMilliseconds)
+    out << ProfilerOverlay::tr("%1: %2 ms").arg(QString::fromStdString(name)).arg(ms, 0, 'f', 1);
+  return out;
+}
+
+ProfilerOverlay::ProfilerOverlay(const ProfilerStats* stats, QWidget* parent) : QOpenGLWidget(parent), stats_(stats) {
   QSurfaceFormat format = QSurfaceFormat::defaultFormat();
   format.setAlphaBufferSize(8);
   setFormat(format);
@@ -51,24 +94,6 @@ ProfilerOverlay::~ProfilerOverlay() {
   ImGui::DestroyContext(imgui_);
   doneCurrent();
 }
-
-void ProfilerOverlay::onTiming(const TimingEvent& timing) { stats_.phaseMilliseconds = timing.phaseMilliseconds; }
-
-void ProfilerOverlay::onProgress(const ProgressEvent& progress) {
-  stats_.step = progress.step;
-  stats_.totalSteps = progress.totalSteps;
-  stats_.etaSeconds = progress.etaSeconds;
-  stats_.iterationsPerSecond.push_back(static_cast<float>(progress.iterationsPerSecond));
-  while (stats_.iterationsPerSecond.size() > ProfilerStats::kHistory) stats_.iterationsPerSecond.pop_front();
-}
-
-void ProfilerOverlay::onMemory(const MemoryEvent& memory) {
-  stats_.rssMiB = memory.rssMiB;
-  stats_.cudaAllocatedMiB = memory.cudaAllocatedMiB;
-  stats_.cudaReservedMiB = memory.cudaReservedMiB;
-}
-
-void ProfilerOverlay::setDevice(const QString& device) { stats_.device = device; }
 
 void ProfilerOverlay::initializeGL() {
   if (!context() || !context()->isValid()) return;
@@ -119,31 +144,20 @@ void ProfilerOverlay::drawPanels() {
   // ImGui takes UTF-8; tr() strings go through toUtf8() for the translations' sake.
   const QByteArray title = tr("Profiler (F12)").toUtf8();
   ImGui::Begin(title.constData());
-  const QByteArray device = tr("device: %1").arg(stats_.device.isEmpty() ? tr("(no run)") : stats_.device).toUtf8();
-  ImGui::TextUnformatted(device.constData());
-  const float rate = stats_.iterationsPerSecond.empty() ? 0.0f : stats_.iterationsPerSecond.back();
-  const QByteArray progress = tr("step %1 / %2 · %3 it/s · ETA %4 s")
-                                  .arg(stats_.step)
-                                  .arg(stats_.totalSteps)
-                                  .arg(rate, 0, 'f', 2)
-                                  .arg(stats_.etaSeconds < 0 ? QStringLiteral("?") : QString::number(stats_.etaSeconds, 'f', 0))
-                                  .toUtf8();
-  ImGui::TextUnformatted(progress.constData());
-  if (!stats_.iterationsPerSecond.empty()) {
-    const std::vector<float> history(stats_.iterationsPerSecond.begin(), stats_.iterationsPerSecond.end());
+  const QStringList lines = stats_->lines();
+  for (int i = 0; i < 3 && i < lines.size(); ++i) {
+    const QByteArray line = lines[i].toUtf8();
+    ImGui::TextWrapped("%s", line.constData());
+  }
+  if (!stats_->iterationsPerSecond.empty()) {
+    const std::vector<float> history(stats_->iterationsPerSecond.begin(), stats_->iterationsPerSecond.end());
     ImGui::PlotLines("it/s", history.data(), static_cast<int>(history.size()), 0, nullptr, 0.0f, FLT_MAX, ImVec2(0, 40));
   }
-  const QByteArray memory = tr("RSS %1 MiB · CUDA %2 / %3 MiB (allocated / reserved)")
-                                .arg(stats_.rssMiB, 0, 'f', 0)
-                                .arg(stats_.cudaAllocatedMiB, 0, 'f', 0)
-                                .arg(stats_.cudaReservedMiB, 0, 'f', 0)
-                                .toUtf8();
-  ImGui::TextWrapped("%s", memory.constData());
-  const QByteArray phases = tr("Phases (ms per iteration)").toUtf8();
+  const QByteArray phases = tr("Phases (ms, last log interval)").toUtf8();
   if (ImGui::CollapsingHeader(phases.constData(), ImGuiTreeNodeFlags_DefaultOpen)) {
     double total = 0;
-    for (const auto& [name, ms] : stats_.phaseMilliseconds) total += ms;
-    for (const auto& [name, ms] : stats_.phaseMilliseconds) {
+    for (const auto& [name, ms] : stats_->phaseMilliseconds) total += ms;
+    for (const auto& [name, ms] : stats_->phaseMilliseconds) {
       const float share = total > 0 ? static_cast<float>(ms / total) : 0.0f;
       const QByteArray overlay = QStringLiteral("%1 %2 ms").arg(QString::fromStdString(name)).arg(ms, 0, 'f', 1).toUtf8();
       ImGui::ProgressBar(share, ImVec2(-1, 0), overlay.constData());
@@ -203,5 +217,23 @@ void ProfilerOverlay::keyPressEvent(QKeyEvent* event) {
 }
 
 void ProfilerOverlay::keyReleaseEvent(QKeyEvent* event) { forwardKey(event, false); }
+
+ProfilerPanel::ProfilerPanel(const ProfilerStats* stats, QWidget* parent) : QWidget(parent), stats_(stats) {
+  setAttribute(Qt::WA_TransparentForMouseEvents);
+  connect(&refresh_, &QTimer::timeout, this, qOverload<>(&QWidget::update));
+  refresh_.start(kRefreshMs);
+}
+
+void ProfilerPanel::paintEvent(QPaintEvent*) {
+  QPainter p(this);
+  const QStringList lines = QStringList{ProfilerOverlay::tr("Profiler (F12; no OpenGL here, so not ImGui)")} + stats_->lines();
+  const int lineHeight = fontMetrics().height();
+  int w = 0;
+  for (const QString& l : lines) w = std::max(w, fontMetrics().horizontalAdvance(l));
+  const QRect box(8, 8, w + 16, lineHeight * static_cast<int>(lines.size()) + 12);
+  p.fillRect(box, QColor(20, 20, 28, 220));
+  p.setPen(Qt::white);
+  for (int i = 0; i < lines.size(); ++i) p.drawText(box.left() + 8, box.top() + 6 + lineHeight * (i + 1) - fontMetrics().descent(), lines[i]);
+}
 
 }  // namespace vds::ui

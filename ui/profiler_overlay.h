@@ -3,10 +3,13 @@
 // from ProgressEvent, RSS and CUDA memory from MemoryEvent, and the device. Qt's mouse,
 // wheel and key events are forwarded to ImGui, so its windows can be moved and folded.
 // Created only when first shown: until then the main window stays on raster painting.
+// Where no OpenGL context can be made (the offscreen platform), ProfilerPanel shows the
+// same figures with QPainter instead.
 #pragma once
 #include <QElapsedTimer>
 #include <QOpenGLFunctions>
 #include <QOpenGLWidget>
+#include <QStringList>
 #include <QTimer>
 
 #include <deque>
@@ -28,19 +31,24 @@ struct ProfilerStats {
   double rssMiB = 0, cudaAllocatedMiB = 0, cudaReservedMiB = 0;
   QString device;
   static constexpr size_t kHistory = 120;
-};
-
-class ProfilerOverlay : public QOpenGLWidget, protected QOpenGLFunctions {
-  Q_OBJECT
- public:
-  explicit ProfilerOverlay(QWidget* parent = nullptr);
-  ~ProfilerOverlay() override;
 
   void onTiming(const TimingEvent& timing);
   void onProgress(const ProgressEvent& progress);
   void onMemory(const MemoryEvent& memory);
-  void setDevice(const QString& device);
-  const ProfilerStats& stats() const { return stats_; }
+  // The figures as text lines (the fallback panel, tests).
+  QStringList lines() const;
+};
+
+// Whether this platform can make an OpenGL context (cached after the first call).
+bool openGlAvailable();
+
+class ProfilerOverlay : public QOpenGLWidget, protected QOpenGLFunctions {
+  Q_OBJECT
+ public:
+  // `stats` must outlive the overlay; it is read at every frame.
+  explicit ProfilerOverlay(const ProfilerStats* stats, QWidget* parent = nullptr);
+  ~ProfilerOverlay() override;
+
   // False when no OpenGL context could be made (e.g. the offscreen platform without GL).
   bool imguiReady() const { return imgui_ != nullptr; }
   int framesDrawn() const { return frames_; }
@@ -60,10 +68,24 @@ class ProfilerOverlay : public QOpenGLWidget, protected QOpenGLFunctions {
   void forwardKey(QKeyEvent* event, bool down);
 
   ImGuiContext* imgui_ = nullptr;
-  ProfilerStats stats_;
+  const ProfilerStats* stats_;
   QElapsedTimer frameClock_;
   QTimer refresh_;
   int frames_ = 0;
+};
+
+// The same figures drawn with QPainter, for platforms without OpenGL.
+class ProfilerPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ProfilerPanel(const ProfilerStats* stats, QWidget* parent = nullptr);
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+
+ private:
+  const ProfilerStats* stats_;
+  QTimer refresh_;
 };
 
 }  // namespace vds::ui

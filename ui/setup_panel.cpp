@@ -106,8 +106,10 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
   yaml_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   yamlLayout->addWidget(yaml_);
   split->addWidget(yamlBox);
+  scroll->setMinimumWidth(460);
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 2);
+  split->setSizes({640, 480});
   layout->addWidget(split, 1);
 
   connect(method_, &QComboBox::currentTextChanged, this, [this](const QString& m) {

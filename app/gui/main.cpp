@@ -47,6 +47,7 @@ int takeScreenshots(const QString& dir) {
   window.runsView()->refresh();
   const QStringList files = window.saveScreenshots(dir);
   for (const QString& f : files) std::printf("wrote %s\n", qPrintable(f));
+  std::fflush(stdout);
   return files.isEmpty() ? 1 : 0;
 }
 

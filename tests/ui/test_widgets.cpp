@@ -109,7 +109,7 @@ class WidgetsTest : public QObject {
     plots.replotNow();
     QCOMPARE(plots.pointCount(QStringLiteral("loss/total")), 10);
     // Hover read-out over the first plot.
-    auto* plot = plots.findChildren<QWidget*>(QString(), Qt::FindChildrenRecursively);
+    const QList<QWidget*> plot = plots.findChildren<QWidget*>();
     QWidget* target = nullptr;
     for (QWidget* w : plot)
       if (QString::fromLatin1(w->metaObject()->className()) == QLatin1String("QCustomPlot") && w->isVisible()) {
