@@ -312,7 +312,7 @@ QString CompareView::columnHeader(int column) const {
   if (column < 0 || column >= static_cast<int>(columns_.size())) return {};
   const CompareColumn& c = columns_[column];
   const QString name = c.label.isEmpty() ? describePackage(c.package).name : c.label;
-  QString text = tr("%1 · %n step(s)", "", c.steps).arg(name);
+  QString text = c.steps == 1 ? tr("%1 · 1 step").arg(name) : tr("%1 · %2 steps").arg(name).arg(c.steps);
   if (column < static_cast<int>(results_.size()) && results_[column].ok)
     text += tr("\nNFE %1 · %2 ms/clip").arg(results_[column].nfe).arg(results_[column].millisecondsPerClip, 0, 'f', 1);
   return text;

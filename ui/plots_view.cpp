@@ -346,6 +346,11 @@ int PlotsView::pointCount(const QString& key) const {
   return it == plots_.end() ? 0 : it->second->plot->graph(0)->dataCount();
 }
 
+QWidget* PlotsView::plotWidget(const QString& key) const {
+  const auto it = plots_.find(key.toStdString());
+  return it == plots_.end() ? nullptr : it->second->plot;
+}
+
 QString PlotsView::readout() const { return readout_->text(); }
 bool PlotsView::binnedViewVisible() const { return !binsBox_->isHidden(); }
 bool PlotsView::gradMeterVisible() const { return !gradBox_->isHidden(); }

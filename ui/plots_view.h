@@ -52,6 +52,8 @@ class PlotsView : public QWidget {
 
   QStringList keys() const;
   int pointCount(const QString& key) const;
+  // The plot widget of one key; null when the key has not been seen.
+  QWidget* plotWidget(const QString& key) const;
   // The hover read-out of the plot under the mouse (for tests and the status tip).
   QString readout() const;
   bool binnedViewVisible() const;

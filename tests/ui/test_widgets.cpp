@@ -109,16 +109,12 @@ class WidgetsTest : public QObject {
     plots.replotNow();
     QCOMPARE(plots.pointCount(QStringLiteral("loss/total")), 10);
     // Hover read-out over the first plot.
-    const QList<QWidget*> plot = plots.findChildren<QWidget*>();
-    QWidget* target = nullptr;
-    for (QWidget* w : plot)
-      if (QString::fromLatin1(w->metaObject()->className()) == QLatin1String("QCustomPlot") && w->isVisible()) {
-        target = w;
-        break;
-      }
+    QWidget* target = plots.plotWidget(QStringLiteral("loss/total"));
     QVERIFY(target);
-    QTest::mouseMove(target, QPoint(target->width() / 2, target->height() / 2));
-    QTRY_VERIFY(plots.readout().contains(QStringLiteral("step")));
+    const QPointF middle(target->width() / 2.0, target->height() / 2.0);
+    QMouseEvent hover(QEvent::MouseMove, middle, target->mapToGlobal(middle), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &hover);
+    QVERIFY2(plots.readout().contains(QStringLiteral("· step")), qPrintable(plots.readout()));
     // Log y and wall time keep the data.
     plots.findChild<QCheckBox*>()->setChecked(true);
     plots.replotNow();
