@@ -163,6 +163,7 @@ CompareView::CompareView(GenerationService* service, QWidget* parent)
   split->addWidget(wipeBox);
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 1);
+  split->setSizes({900, 320});
   layout->addWidget(split, 1);
 
   connect(generate, &QPushButton::clicked, this, &CompareView::generate);
@@ -279,6 +280,8 @@ void CompareView::rebuildGrid() {
     grid_->addWidget(header, 0, c + 1);
     headers_.push_back(header);
   }
+  std::vector<bool> present;
+  for (const CompareColumn& c : columns_) present.push_back(describePackage(c.package).present);
   for (int r = 0; r < rows.size(); ++r) {
     auto* label = new QLabel(rows[r]);
     label->setWordWrap(true);
@@ -288,7 +291,8 @@ void CompareView::rebuildGrid() {
     for (int c = 0; c < static_cast<int>(columns_.size()); ++c) {
       auto* cell = new ClipGridView;
       cell->setClock(clock_);
-      cell->setMessage(tr("press Generate"));
+      cell->setMessage(present[c] ? tr("press Generate")
+                                  : tr("package %1 is not built yet (it may still be training)").arg(columns_[c].package));
       grid_->addWidget(cell, r + 1, c + 1);
       cells_.back().push_back(cell);
     }

@@ -341,17 +341,18 @@ void SetupPanel::buildForm() {
   formLayout_->addStretch();
 }
 
+QString SetupPanel::packageSummary(const QString& spec) {
+  const PackageEntry p = describePackage(spec);
+  return p.present ? tr("%1 · %2").arg(p.kind, p.dir) : tr("⚠ package not found (%1); it may still be training").arg(p.dir);
+}
+
 void SetupPanel::showFieldValue(Field& field) {
   const bool was = applying_;
   applying_ = true;
   const YAML::Node node = config_->node(field.spec.path);
   field.show(yamlFlowText(node));
   applying_ = was;
-  if (field.packageInfo) {
-    const PackageEntry p = describePackage(yamlFlowText(node));
-    field.packageInfo->setText(p.present ? tr("%1 · %2").arg(p.kind, p.dir)
-                                         : tr("⚠ package not found (%1); it may still be training").arg(p.dir));
-  }
+  if (field.packageInfo) field.packageInfo->setText(packageSummary(yamlFlowText(node)));
 }
 
 void SetupPanel::fieldEdited(Field& field, const QString& text) {
@@ -378,11 +379,7 @@ void SetupPanel::fieldEdited(Field& field, const QString& text) {
     fieldErrors_[path] = qs(e.what());
     field.message->setText(qs(e.what()));
   }
-  if (field.packageInfo) {
-    const PackageEntry p = describePackage(text);
-    field.packageInfo->setText(p.present ? tr("%1 · %2").arg(p.kind, p.dir)
-                                         : tr("⚠ package not found (%1); it may still be training").arg(p.dir));
-  }
+  if (field.packageInfo) field.packageInfo->setText(packageSummary(text));
   refreshYaml();
 }
 

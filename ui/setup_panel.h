@@ -64,6 +64,8 @@ class SetupPanel : public QWidget {
   void showFieldValue(Field& field);
   void refreshYaml();
   static bool isPackageField(const FieldSpec& spec);
+  // "kind · folder" of a package, or a warning that it is not built yet.
+  static QString packageSummary(const QString& spec);
 
   QComboBox* method_ = nullptr;
   QLabel* methodSummary_ = nullptr;
