@@ -1,0 +1,96 @@
+// Compare and Styles on the tiny packages of the cli.sample_models fixture: generation
+// off the UI thread, every cell playing the same frame, labels with steps, NFE and
+// ms per clip, the A/B wipe, a missing package shown in its cells, and the style gallery.
+#include <QApplication>
+
+#include "ui/compare_view.h"
+#include "ui/generation_service.h"
+#include "ui/run_controller.h"
+#include "ui/styles_view.h"
+#include "ui_test_support.h"
+
+using namespace vds::ui;
+
+namespace {
+
+constexpr int kGenerateTimeoutMs = 120'000;
+
+QString fixture(const QString& name) {
+  const QByteArray dir = qgetenv("VDS_UI_FIXTURE_DIR");
+  return QString::fromLocal8Bit(dir) + QLatin1Char('/') + name;
+}
+
+}  // namespace
+
+class CompareTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() {
+    vds::uitest::isolateSettings();
+    if (qEnvironmentVariableIsEmpty("VDS_UI_FIXTURE_DIR") || !QFile::exists(fixture(QStringLiteral("video/model.yaml"))))
+      QSKIP("VDS_UI_FIXTURE_DIR has no tiny packages (run the cli.sample_models fixture)");
+  }
+
+  void columnsPlayInSync() {
+    GenerationService service;
+    CompareView view(&service);
+    view.resize(1000, 700);
+    view.show();
+    view.setPrompts({QStringLiteral("a red circle moving left"), QStringLiteral("a blue square moving up")});
+    view.setColumns({{QStringLiteral("teacher"), fixture(QStringLiteral("video")), 4},
+                     {QStringLiteral("student"), fixture(QStringLiteral("video")), 1},
+                     {QStringLiteral("missing"), QStringLiteral("builtin:no-such-package"), 2}});
+    QSignalSpy done(&view, &CompareView::generationFinished);
+    view.generate();
+    QVERIFY(view.isGenerating());
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kGenerateTimeoutMs);
+    for (int row = 0; row < 2; ++row)
+      for (int column = 0; column < 2; ++column) QVERIFY(!view.cell(row, column)->clips().empty());
+    QVERIFY(view.cell(0, 2)->clips().empty());
+    QVERIFY(view.columnHeader(0).contains(QStringLiteral("4 steps")));
+    QVERIFY(view.columnHeader(0).contains(QStringLiteral("NFE 4")));
+    QVERIFY(view.columnHeader(1).contains(QStringLiteral("NFE 1")));
+    QVERIFY(view.columnHeader(1).contains(QStringLiteral("ms/clip")));
+
+    // Scrub: every cell shows the frame asked for.
+    view.clock()->pause();
+    view.clock()->seek(1);
+    for (int row = 0; row < 2; ++row)
+      for (int column = 0; column < 3; ++column) QCOMPARE(view.cell(row, column)->shownFrame(), 1);
+    // Play: cells advance together.
+    view.clock()->play();
+    QTRY_VERIFY(view.clock()->frame() == 0);
+    for (int row = 0; row < 2; ++row)
+      for (int column = 0; column < 3; ++column) QCOMPARE(view.cell(row, column)->shownFrame(), view.clock()->frame());
+    view.clock()->pause();
+
+    view.setWipe(0, 1, 1);
+    view.wipe()->setPosition(0.25);
+    QCOMPARE(view.wipe()->position(), 0.25);
+    const QImage shot = view.grab().toImage();
+    QVERIFY(!shot.isNull());
+  }
+
+  void styleGalleryRendersEveryPresentStyle() {
+    GenerationService service;
+    RunController run;
+    StylesView view(&service, &run);
+    view.show();
+    PackageEntry image = describePackage(fixture(QStringLiteral("image")));
+    QVERIFY(image.present);
+    PackageEntry missing = describePackage(QStringLiteral("builtin:style-not-trained"));
+    QVERIFY(!missing.present);
+    view.setPackages({image, missing});
+    QSignalSpy done(&view, &StylesView::galleryFinished);
+    view.renderGallery();
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kGenerateTimeoutMs);
+    QVERIFY(!view.galleryCell(0)->clips().empty());
+    QCOMPARE(view.galleryCell(0)->clips().frames, 1);  // an image model renders one frame
+    QVERIFY(view.galleryCell(1)->clips().empty());
+    view.selectPackage(0);
+    QVERIFY(!view.swapToSelected());  // no run: nothing to swap
+  }
+};
+
+QTEST_MAIN(CompareTest)
+#include "test_compare.moc"

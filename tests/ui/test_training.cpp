@@ -1,0 +1,209 @@
+// The studio driving real (micro) runs: start from the setup panel, loss points reach
+// the plots and previews appear, stop saves, resume from the run browser, a style swap
+// reaches the Trainer, closing during a run leaves a valid checkpoint, and the queue
+// goes on after a failure.
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+
+#include <filesystem>
+
+#include "ui/main_window.h"
+#include "ui/plots_view.h"
+#include "ui/run_controller.h"
+#include "ui/runs_view.h"
+#include "ui/samples_view.h"
+#include "ui/setup_panel.h"
+#include "ui/studio_catalog.h"
+#include "ui/styles_view.h"
+#include "ui_test_support.h"
+
+namespace fs = std::filesystem;
+using namespace vds::ui;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 120'000;
+
+StudioOptions optionsIn(const QTemporaryDir& dir) {
+  StudioOptions o;
+  o.workspace = dir.path().toStdString();
+  o.restoreSettings = false;
+  return o;
+}
+
+// Collects the log lines a run reports.
+struct LogCollector {
+  QStringList lines;
+  void attach(RunController* run) {
+    QObject::connect(run->events(), &EventBridge::logArrived, run,
+                     [this](const vds::LogEvent& e) { lines << QString::fromStdString(e.text); });
+  }
+  bool contains(const QString& needle) const {
+    for (const QString& l : lines)
+      if (l.contains(needle)) return true;
+    return false;
+  }
+};
+
+}  // namespace
+
+class TrainingTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() { vds::uitest::isolateSettings(); }
+
+  void startFromSetupStopAndResumeFromRuns() {
+    QTemporaryDir dir;
+    MainWindow w(optionsIn(dir));
+    w.show();
+    SetupPanel* setup = w.setupPanel();
+    // Fill the generated form field by field, as a user would.
+    setup->setMethod(QStringLiteral("autoencoder"));
+    QVERIFY(setup->setFieldText(QStringLiteral("run.name"), QStringLiteral("micro")));
+    QVERIFY(setup->setFieldText(QStringLiteral("run.device"), QStringLiteral("cpu")));
+    QVERIFY(setup->setFieldText(QStringLiteral("run.threads"), QStringLiteral("1")));
+    QVERIFY(setup->setFieldText(QStringLiteral("data.size"), QStringLiteral("16")));
+    QVERIFY(setup->setFieldText(QStringLiteral("data.frames"), QStringLiteral("2")));
+    QVERIFY(setup->setFieldText(QStringLiteral("data.batch_size"), QStringLiteral("2")));
+    QVERIFY(setup->setFieldText(QStringLiteral("data.clips"), QStringLiteral("64")));
+    QVERIFY(setup->setFieldText(QStringLiteral("trainer.steps"), QStringLiteral("100000")));
+    QVERIFY(setup->setFieldText(QStringLiteral("trainer.log_every"), QStringLiteral("1")));
+    QVERIFY(setup->setFieldText(QStringLiteral("trainer.sample_every"), QStringLiteral("5")));
+    QVERIFY(setup->setFieldText(QStringLiteral("trainer.checkpoint_every"), QStringLiteral("0")));
+    QVERIFY(setup->setFieldText(QStringLiteral("method.autoencoder.architecture"),
+                                QStringLiteral("{channels: [8, 16], max_groups: 8}")));
+    QVERIFY2(setup->isValid(), qPrintable(setup->errors().join(QLatin1Char('\n'))));
+
+    QString error;
+    QVERIFY2(w.startRun(&error), qPrintable(error));
+    QVERIFY(w.controller()->isActive());
+    QTRY_VERIFY_WITH_TIMEOUT(w.plotsView()->pointCount(QStringLiteral("loss/total")) >= 3, kRunTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.samplesView()->labels().isEmpty(), kRunTimeoutMs);
+    QVERIFY(w.statusText().contains(QStringLiteral("it/s")));
+
+    // Pause, then stop while paused: the stop still saves.
+    w.controller()->pause();
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), RunState::Paused, kRunTimeoutMs);
+    w.controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.controller()->isActive(), kRunTimeoutMs);
+    QCOMPARE(w.controller()->state(), RunState::Stopped);
+    const fs::path runDir = fs::path(dir.path().toStdString()) / "runs" / "micro";
+    const int64_t stoppedAt = newestCheckpointStep(runDir);
+    QVERIFY(stoppedAt >= 5);
+
+    // Resume from the run browser: the plots reload the history and carry on.
+    RunsView* runs = w.runsView();
+    runs->refresh();
+    QCOMPARE(runs->rowOf(QStringLiteral("micro")), 0);
+    QCOMPARE(runs->statusOf(runs->runs().front()), QStringLiteral("stopped"));
+    runs->selectRun(QStringLiteral("micro"));
+    LogCollector log;
+    log.attach(w.controller());
+    QVERIFY2(runs->resumeSelected(&error), qPrintable(error));
+    QVERIFY(w.plotsView()->pointCount(QStringLiteral("loss/total")) >= 3);  // history from metrics.sqlite
+    QTRY_VERIFY_WITH_TIMEOUT(log.contains(QStringLiteral("resumed from")), kRunTimeoutMs);
+    const int before = w.plotsView()->pointCount(QStringLiteral("loss/total"));
+    QTRY_VERIFY_WITH_TIMEOUT(w.plotsView()->pointCount(QStringLiteral("loss/total")) > before + 2, kRunTimeoutMs);
+    w.controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.controller()->isActive(), kRunTimeoutMs);
+    QVERIFY(newestCheckpointStep(runDir) > stoppedAt);
+  }
+
+  void styleSwapReachesTheTrainer() {
+    QTemporaryDir dir;
+    MainWindow w(optionsIn(dir));
+    QVERIFY(w.setupPanel()->loadYamlText(vds::uitest::microRunYaml(QStringLiteral("swap"), 100000), QStringLiteral("test")));
+    LogCollector log;
+    log.attach(w.controller());
+    QString error;
+    QVERIFY2(w.startRun(&error), qPrintable(error));
+    PackageEntry style;
+    style.spec = style.dir = dir.filePath(QStringLiteral("style-test"));
+    style.name = QStringLiteral("style-test");
+    style.present = true;
+    w.stylesView()->setPackages({style});
+    w.stylesView()->selectPackage(0);
+    QVERIFY(w.stylesView()->swapToSelected());
+    QVERIFY(w.controller()->sentCommands().contains(QStringLiteral("swap-style ") + style.dir));
+    // The autoencoder job has no style model: the Trainer reports that it ignored the
+    // command, which proves the command crossed the queue to the training thread.
+    QTRY_VERIFY_WITH_TIMEOUT(log.contains(QStringLiteral("ignores swap-style ") + style.dir), kRunTimeoutMs);
+    w.controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.controller()->isActive(), kRunTimeoutMs);
+  }
+
+  void closingDuringARunSavesAValidCheckpoint() {
+    QTemporaryDir dir;
+    const fs::path runDir = fs::path(dir.path().toStdString()) / "runs" / "closing";
+    {
+      MainWindow w(optionsIn(dir));
+      w.show();
+      QVERIFY(w.setupPanel()->loadYamlText(vds::uitest::microRunYaml(QStringLiteral("closing"), 100000, 0), QStringLiteral("test")));
+      QString error;
+      QVERIFY2(w.startRun(&error), qPrintable(error));
+      QTRY_VERIFY_WITH_TIMEOUT(w.plotsView()->pointCount(QStringLiteral("loss/total")) >= 2, kRunTimeoutMs);
+      QVERIFY(!w.close());  // refused while saving
+      QVERIFY(w.isClosing());
+      QVERIFY(w.statusText().contains(QStringLiteral("saving")));
+      QTRY_VERIFY_WITH_TIMEOUT(!w.isVisible(), kRunTimeoutMs);
+      QVERIFY(!w.controller()->isActive());
+    }
+    const int64_t saved = newestCheckpointStep(runDir);
+    QVERIFY(saved >= 2);
+    // Valid: a fresh controller resumes from it and trains on.
+    RunController run;
+    LogCollector log;
+    log.attach(&run);
+    QFile config(QString::fromStdString((runDir / "config.yaml").string()));
+    QVERIFY(config.open(QIODevice::ReadOnly));
+    RunRequest request;
+    request.configYaml = config.readAll().toStdString();
+    request.runDir = runDir;
+    request.resume = true;
+    QString error;
+    QVERIFY2(run.start(request, &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(log.contains(QStringLiteral("resumed from")), kRunTimeoutMs);
+    run.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!run.isActive(), kRunTimeoutMs);
+    QCOMPARE(run.state(), RunState::Stopped);
+    QVERIFY(newestCheckpointStep(runDir) >= saved);
+  }
+
+  void queueGoesOnAfterAFailure() {
+    QTemporaryDir dir;
+    MainWindow w(optionsIn(dir));
+    const QString bad = dir.filePath(QStringLiteral("bad.yaml"));
+    const QString good = dir.filePath(QStringLiteral("good.yaml"));
+    {
+      QFile f(bad);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("trainer: {stpes: 3}\n");
+    }
+    {
+      QFile f(good);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      QString yaml = vds::uitest::microRunYaml(QStringLiteral("queued"), 3, 0);
+      yaml.replace(QStringLiteral("threads: 1,"), QStringLiteral("threads: 1, workspace: '%1',").arg(dir.path()));
+      f.write(yaml.toUtf8());
+    }
+    RunsView* runs = w.runsView();
+    runs->enqueue(bad);
+    runs->enqueue(good);
+    QSignalSpy finished(runs, &RunsView::queueFinished);
+    runs->startQueue();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    const QStringList states = runs->queueStates();
+    QVERIFY2(states[0].startsWith(QStringLiteral("failed")) && states[0].contains(QStringLiteral("trainer.stpes")),
+             qPrintable(states[0]));
+    QCOMPARE(states[1], runStateName(RunState::Finished));
+    QCOMPARE(runs->runs().size(), size_t{1});
+    QCOMPARE(runs->statusOf(runs->runs().front()), QStringLiteral("finished"));
+    runs->selectRun(QStringLiteral("queued"));
+    QVERIFY(runs->deleteSelected(true));
+    QVERIFY(runs->runs().empty());
+  }
+};
+
+QTEST_MAIN(TrainingTest)
+#include "test_training.moc"

@@ -1,0 +1,222 @@
+// The studio's pieces without training: the event bridge's coalescing, scalar parsing,
+// plots (bins, grad-norm meter, hover read-out), samples (history, triptych), the setup
+// form for every method and preset (YAML round trip), and the main window's shortcuts.
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QTabWidget>
+
+#include <thread>
+
+#include "ui/event_bridge.h"
+#include "ui/main_window.h"
+#include "ui/plots_view.h"
+#include "ui/samples_view.h"
+#include "ui/scalar_history.h"
+#include "ui/setup_panel.h"
+#include "ui/studio_catalog.h"
+#include "ui_test_support.h"
+
+using namespace vds::ui;
+
+namespace {
+
+vds::SampleEvent fakeSample(int64_t step, const std::string& label, int clips) {
+  vds::SampleEvent s;
+  s.step = step;
+  s.label = label;
+  s.clips = clips;
+  s.frames = 3;
+  s.height = s.width = 4;
+  s.rgb.resize(static_cast<size_t>(clips) * 3 * 4 * 4 * 3);
+  for (size_t i = 0; i < s.rgb.size(); ++i) s.rgb[i] = static_cast<uint8_t>(i * 7 + step);
+  for (int c = 0; c < clips; ++c) s.captions.push_back("clip " + std::to_string(c));
+  return s;
+}
+
+}  // namespace
+
+class WidgetsTest : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() { vds::uitest::isolateSettings(); }
+
+  void bridgeCoalescesWithoutLosingScalars() {
+    EventBridge bridge;
+    int points = 0, batches = 0, progress = 0;
+    int64_t lastStep = -1;
+    connect(&bridge, &EventBridge::scalarsArrived, this, [&](const std::vector<vds::ScalarsEvent>& b) {
+      ++batches;
+      points += static_cast<int>(b.size());
+    });
+    connect(&bridge, &EventBridge::progressArrived, this, [&](const vds::ProgressEvent& p) {
+      ++progress;
+      lastStep = p.step;
+    });
+    constexpr int kSteps = 2000;
+    std::thread trainer([&] {
+      for (int i = 1; i <= kSteps; ++i) {
+        bridge.post(vds::ScalarsEvent{i, i * 0.01, {{"loss/total", 1.0 / i}}});
+        bridge.post(vds::ScalarsEvent{i, i * 0.01, {{"diag/extra", 2.0}}});  // same step: merged
+        bridge.post(vds::ProgressEvent{i, kSteps, 100, 1, 1});
+      }
+    });
+    trainer.join();
+    QTRY_COMPARE(points, kSteps);
+    QCOMPARE(lastStep, int64_t{kSteps});
+    QVERIFY2(batches < kSteps / 10, qPrintable(QString::number(batches)));  // one flush per burst, not per event
+    QVERIFY(progress <= batches + 1);
+  }
+
+  void scalarKeyConventions() {
+    auto bin = parseTimestepBin("loss/dmd/t250-499");
+    QVERIFY(bin);
+    QCOMPARE(QString::fromStdString(bin->group), QStringLiteral("loss/dmd"));
+    QCOMPARE(bin->lo, 250.0);
+    QCOMPARE(bin->hi, 499.0);
+    QVERIFY(parseTimestepBin("diag/dmd/tbin/0-99"));
+    QVERIFY(!parseTimestepBin("loss/total"));
+    QVERIFY(!parseTimestepBin("loss/teacher"));
+    QCOMPARE(QString::fromStdString(*gradNormLoss("diag/grad_norm/gan")), QStringLiteral("gan"));
+    QVERIFY(!gradNormLoss("diag/mygrad_norm/x"));
+    const auto smooth = emaSmooth({1, 1, 1, 5}, 0.5);
+    QCOMPARE(smooth[0], 1.0);
+    QVERIFY(smooth[3] > 1 && smooth[3] < 5);
+    QCOMPARE(emaSmooth({3, 4}, 0.0)[1], 4.0);
+  }
+
+  void plotsShowEveryKeyBinsAndGradNorms() {
+    PlotsView plots;
+    plots.resize(900, 700);
+    plots.show();
+    std::vector<vds::ScalarsEvent> batch;
+    for (int step = 1; step <= 20; ++step)
+      batch.push_back({step, step * 0.5,
+                       {{"loss/total", 1.0 / step},
+                        {"loss/dmd/t0-499", 0.5},
+                        {"loss/dmd/t500-999", 0.8},
+                        {"diag/grad_norm/dmd", 2.0},
+                        {"diag/grad_norm/gan", 6.0}}});
+    plots.addScalars(batch);
+    plots.replotNow();
+    QCOMPARE(plots.keys().size(), 5);
+    QCOMPARE(plots.pointCount(QStringLiteral("loss/total")), 20);
+    QVERIFY(plots.binnedViewVisible());
+    QVERIFY(plots.gradMeterVisible());
+    QCOMPARE(plots.gradMeter()->norms().size(), size_t{2});
+    // A resumed run rewinds: points after the repeated step are replaced.
+    plots.addScalars({{10, 5.0, {{"loss/total", 9.0}}}});
+    plots.replotNow();
+    QCOMPARE(plots.pointCount(QStringLiteral("loss/total")), 10);
+    // Hover read-out over the first plot.
+    QWidget* target = plots.plotWidget(QStringLiteral("loss/total"));
+    QVERIFY(target);
+    const QPointF middle(target->width() / 2.0, target->height() / 2.0);
+    QMouseEvent hover(QEvent::MouseMove, middle, target->mapToGlobal(middle), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &hover);
+    QVERIFY2(plots.readout().contains(QStringLiteral("· step")), qPrintable(plots.readout()));
+    // Log y and wall time keep the data.
+    plots.findChild<QCheckBox*>()->setChecked(true);
+    plots.replotNow();
+    QCOMPARE(plots.pointCount(QStringLiteral("loss/total")), 10);
+  }
+
+  void samplesKeepHistoryAndTriptychs() {
+    SamplesView view;
+    view.show();
+    view.addSample(fakeSample(5, "student-1step", 4));
+    view.addSample(fakeSample(10, "student-1step", 4));
+    view.addSample(fakeSample(10, "triptych", 3));
+    QCOMPARE(view.labels().size(), 2);
+    QCOMPARE(view.sampleCount(QStringLiteral("student-1step")), 2);
+    QCOMPARE(view.latestStep(QStringLiteral("triptych")), 10);
+    view.showHistory(QStringLiteral("student-1step"), 0);
+    QCOMPARE(view.historyStep(), 5);
+    view.showHistory(QStringLiteral("student-1step"), 1);
+    QCOMPARE(view.historyStep(), 10);
+    // Previews loop.
+    const int frame = view.clock()->frame();
+    QTRY_VERIFY(view.clock()->frame() != frame);
+    const VideoClips clips = VideoClips::fromSample(fakeSample(1, "x", 2));
+    QCOMPARE(clips.frame(1, 2).size(), QSize(4, 4));
+    QVERIFY(clips.frame(2, 0).isNull());
+  }
+
+  void setupFormForEveryMethodAndPreset() {
+    SetupPanel panel;
+    for (const MethodEntry& m : methodEntries()) {
+      panel.setMethod(m.name);
+      QCOMPARE(panel.methodName(), m.name);
+      QVERIFY(panel.isValid());
+      QVERIFY(panel.editorFor(QStringLiteral("trainer.steps")));
+      QVERIFY(!panel.editorFor(QStringLiteral("trainer.steps"))->toolTip().isEmpty());
+      // The YAML the panel shows is what the CLI loads.
+      const vds::Config c = resolveRunYaml(panel.yamlText().toStdString(), "panel");
+      QCOMPARE(QString::fromStdString(c.get<std::string>("method.name")), m.name);
+    }
+    panel.setMethod(QStringLiteral("style"));
+    QVERIFY(panel.packageFields().contains(QStringLiteral("method.style.base")));
+    for (const PresetEntry& p : presets()) {
+      QString error;
+      QVERIFY2(panel.applyPreset(p.name, &error), qPrintable(error));
+      QCOMPARE(panel.methodName(), p.method);
+      const vds::Config c = resolveRunYaml(panel.yamlText().toStdString(), "panel");
+      QCOMPARE(c.get<int64_t>("trainer.steps"), panel.config().get<int64_t>("trainer.steps"));
+    }
+  }
+
+  void setupFieldValidation() {
+    SetupPanel panel;
+    panel.setMethod(QStringLiteral("autoencoder"));
+    QVERIFY(!panel.setFieldText(QStringLiteral("run.device"), QStringLiteral("gpu")));
+    QVERIFY(panel.fieldError(QStringLiteral("run.device")).contains(QStringLiteral("gpu")));
+    QVERIFY(!panel.isValid());
+    QVERIFY(!panel.setFieldText(QStringLiteral("method.autoencoder.lr"), QStringLiteral("5")));  // range 0..1
+    QVERIFY(!panel.setFieldText(QStringLiteral("method.autoencoder.architecture"), QStringLiteral("[1, 2")));
+    QVERIFY(panel.setFieldText(QStringLiteral("run.device"), QStringLiteral("cpu")));
+    QVERIFY(panel.setFieldText(QStringLiteral("method.autoencoder.lr"), QStringLiteral("1e-3")));
+    QVERIFY(panel.setFieldText(QStringLiteral("method.autoencoder.architecture"), QStringLiteral("{channels: [8, 16]}")));
+    QVERIFY(panel.isValid());
+    QVERIFY(panel.yamlText().contains(QStringLiteral("channels: [8, 16]")));
+    QString error;
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("run.yaml"));
+    QVERIFY2(panel.saveFile(file, &error), qPrintable(error));
+    const vds::Config loaded = loadRunYaml(file.toStdString());
+    QCOMPARE(loaded.get<double>("method.autoencoder.lr"), 1e-3);
+    SetupPanel other;
+    QVERIFY2(other.loadFile(file, &error), qPrintable(error));
+    QCOMPARE(other.yamlText(), panel.yamlText());
+  }
+
+  void missingPackagesAreListedNotFatal() {
+    bool sawMissingOrPresent = false;
+    for (const PackageEntry& p : shippedPackages()) {
+      QVERIFY(p.spec.startsWith(QStringLiteral("builtin:")));
+      sawMissingOrPresent = true;
+    }
+    QVERIFY(sawMissingOrPresent);
+    QVERIFY(!describePackage(QStringLiteral("/nonexistent/package")).present);
+  }
+
+  void mainWindowTabsShortcutsAndSettings() {
+    QTemporaryDir dir;
+    StudioOptions o;
+    o.workspace = dir.path().toStdString();
+    MainWindow w(o);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QCOMPARE(w.tabs()->count(), 6);
+    QTest::keyClick(&w, Qt::Key_3, Qt::AltModifier);
+    QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget*>(w.samplesView()));
+    QTest::keyClick(&w, Qt::Key_6, Qt::AltModifier);
+    QCOMPARE(w.tabs()->currentIndex(), 5);
+    w.resize(1000, 700);
+    QVERIFY(w.close());
+    MainWindow again(o);
+    QCOMPARE(again.tabs()->currentIndex(), 5);  // restored from QSettings
+  }
+};
+
+QTEST_MAIN(WidgetsTest)
+#include "test_widgets.moc"

@@ -1,0 +1,111 @@
+// Compare: rows are prompts, columns are (package, steps) pairs — the teacher at N steps
+// beside students at 1/2/4 steps. Generation runs on the GenerationService's thread;
+// every cell shares one PlaybackClock (play, pause and scrub stay in sync), and an A/B
+// wipe shows two columns of one row split by a draggable line.
+#pragma once
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+#include "ui/generation_service.h"
+#include "ui/playback.h"
+
+class QCheckBox;
+class QComboBox;
+class QGridLayout;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QTableWidget;
+
+namespace vds::ui {
+
+struct CompareColumn {
+  QString label;    // shown in the header; empty: the package name
+  QString package;  // "builtin:NAME" or a folder
+  int steps = 4;
+  QString sampler = QStringLiteral("ddim");
+  double cfg = 1.0;
+};
+
+// Two clips of the same row: A left of the divider, B right of it; drag to move it.
+class WipeView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit WipeView(QWidget* parent = nullptr);
+  void setClock(PlaybackClock* clock);
+  void setClips(const VideoClips& a, const VideoClips& b, const QString& labelA, const QString& labelB);
+  void setPosition(double fraction);  // 0 = all B, 1 = all A
+  double position() const { return position_; }
+  QSize sizeHint() const override { return {260, 260}; }
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+
+ private:
+  VideoClips a_, b_;
+  QString labelA_, labelB_;
+  double position_ = 0.5;
+  int frame_ = 0;
+};
+
+class CompareView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit CompareView(GenerationService* service, QWidget* parent = nullptr);
+
+  void setPrompts(const QStringList& prompts);
+  QStringList prompts() const;
+  void setColumns(const std::vector<CompareColumn>& columns);
+  const std::vector<CompareColumn>& columns() const { return columns_; }
+  void setSeed(uint64_t seed);
+  // The teacher at 25 steps and every other shipped video package at 1, 2 and 4 steps.
+  static std::vector<CompareColumn> defaultColumns();
+
+  // Queues one request per column; cells fill in as results arrive.
+  void generate();
+  bool isGenerating() const { return pending_ > 0; }
+  PlaybackClock* clock() { return clock_; }
+  // Cells in row-major order (tests): rows x columns.
+  ClipGridView* cell(int row, int column) const;
+  QString columnHeader(int column) const;
+  WipeView* wipe() const { return wipe_; }
+  void setWipe(int columnA, int columnB, int row);
+
+ Q_SIGNALS:
+  void generationFinished();
+
+ private:
+  void rebuildGrid();
+  void columnDone(int generation, int column, const ClipResult& result);
+  void refreshWipe();
+  void readColumnTable();
+  void writeColumnTable();
+
+  GenerationService* service_;
+  PlaybackClock* clock_;
+  std::vector<CompareColumn> columns_;
+  std::vector<ClipResult> results_;
+  std::vector<QLabel*> headers_;
+  std::vector<std::vector<ClipGridView*>> cells_;  // [row][column]
+  QPlainTextEdit* prompts_ = nullptr;
+  QSpinBox* seed_ = nullptr;
+  QTableWidget* table_ = nullptr;
+  QGridLayout* grid_ = nullptr;
+  QPushButton* play_ = nullptr;
+  QSlider* scrub_ = nullptr;
+  QComboBox* wipeA_ = nullptr;
+  QComboBox* wipeB_ = nullptr;
+  QSpinBox* wipeRow_ = nullptr;
+  WipeView* wipe_ = nullptr;
+  QLabel* status_ = nullptr;
+  int generation_ = 0;
+  int pending_ = 0;
+};
+
+}  // namespace vds::ui

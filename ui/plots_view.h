@@ -1,0 +1,93 @@
+// Live loss plots: one QCustomPlot per scalar key (drag to pan, wheel to zoom,
+// double-click to fit), EMA smoothing, log-y, step or wall-time x axis and a hover
+// read-out; plus a bar view of timestep-binned losses and a gradient-norm balance
+// meter, shown when a method emits those keys (see scalar_history.h).
+#pragma once
+#include <QWidget>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ui/scalar_history.h"
+
+class QCheckBox;
+class QComboBox;
+class QCustomPlot;
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QSlider;
+class QTimer;
+
+namespace vds::ui {
+
+// Each loss's share of the summed gradient norms, as one stacked bar with a legend.
+class GradNormMeter : public QWidget {
+  Q_OBJECT
+ public:
+  explicit GradNormMeter(QWidget* parent = nullptr);
+  void setNorms(std::vector<std::pair<QString, double>> norms);
+  const std::vector<std::pair<QString, double>>& norms() const { return norms_; }
+  QSize sizeHint() const override { return {400, 56}; }
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+
+ private:
+  std::vector<std::pair<QString, double>> norms_;
+};
+
+class PlotsView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit PlotsView(QWidget* parent = nullptr);
+  ~PlotsView() override;
+
+  void addScalars(const std::vector<ScalarsEvent>& batch);
+  // Shows a stored run's history (the run browser, or a resume).
+  void loadHistory(const std::filesystem::path& metricsFile);
+  void clear();
+
+  QStringList keys() const;
+  int pointCount(const QString& key) const;
+  // The plot widget of one key; null when the key has not been seen.
+  QWidget* plotWidget(const QString& key) const;
+  // The hover read-out of the plot under the mouse (for tests and the status tip).
+  QString readout() const;
+  bool binnedViewVisible() const;
+  bool gradMeterVisible() const;
+  GradNormMeter* gradMeter() const { return gradMeter_; }
+  // Re-draws now instead of on the coalescing timer (screenshots, tests).
+  void replotNow();
+
+ private:
+  struct Plot;
+  Plot& plotFor(const std::string& key);
+  void refreshAll();
+  void refreshPlot(Plot& plot);
+  void refreshBins();
+  void refreshGradMeter();
+  void relayout();
+  void showReadout(Plot& plot, double pixelX);
+
+  ScalarHistory history_;
+  std::map<std::string, std::unique_ptr<Plot>> plots_;
+  QSlider* smoothing_ = nullptr;
+  QLabel* smoothingLabel_ = nullptr;
+  QCheckBox* logY_ = nullptr;
+  QComboBox* xAxis_ = nullptr;
+  QLineEdit* filter_ = nullptr;
+  QLabel* readout_ = nullptr;
+  QGridLayout* grid_ = nullptr;
+  QWidget* binsBox_ = nullptr;
+  QComboBox* binGroup_ = nullptr;
+  QCustomPlot* bins_ = nullptr;
+  GradNormMeter* gradMeter_ = nullptr;
+  QWidget* gradBox_ = nullptr;
+  QTimer* replotTimer_ = nullptr;
+  std::vector<std::string> dirty_;
+};
+
+}  // namespace vds::ui

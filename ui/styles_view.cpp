@@ -1,0 +1,173 @@
+#include "ui/styles_view.h"
+
+#include <QFutureWatcher>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "ui/run_controller.h"
+
+namespace vds::ui {
+namespace {
+
+constexpr int kThumbnailSide = 64;
+// Guidance of gallery renders: style models are image UNets trained with caption dropout.
+constexpr double kGalleryCfg = 3.0;
+
+}  // namespace
+
+StylesView::StylesView(GenerationService* service, RunController* run, QWidget* parent)
+    : QWidget(parent), service_(service), run_(run), clock_(new PlaybackClock(this)) {
+  auto* layout = new QVBoxLayout(this);
+  auto* top = new QHBoxLayout;
+  list_ = new QListWidget;
+  list_->setViewMode(QListView::IconMode);
+  list_->setIconSize(QSize(kThumbnailSide, kThumbnailSide));
+  list_->setResizeMode(QListView::Adjust);
+  list_->setMaximumHeight(kThumbnailSide + 60);
+  list_->setMovement(QListView::Static);
+  top->addWidget(list_, 1);
+  auto* side = new QVBoxLayout;
+  swap_ = new QPushButton(tr("S&wap active style"));
+  swap_->setToolTip(tr("Send the selected style model to the running run (AVDM2's 2D score model)"));
+  side->addWidget(swap_);
+  active_ = new QLabel(tr("active style: (from the run config)"));
+  active_->setWordWrap(true);
+  side->addWidget(active_);
+  side->addStretch();
+  top->addLayout(side);
+  layout->addLayout(top);
+
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(new QLabel(tr("Prompt")));
+  prompt_ = new QLineEdit(tr("a red circle"));
+  controls->addWidget(prompt_, 1);
+  controls->addWidget(new QLabel(tr("Seed")));
+  seed_ = new QSpinBox;
+  seed_->setRange(0, 1'000'000);
+  controls->addWidget(seed_);
+  controls->addWidget(new QLabel(tr("Steps")));
+  steps_ = new QSpinBox;
+  steps_->setRange(1, 200);
+  steps_->setValue(20);
+  controls->addWidget(steps_);
+  auto* render = new QPushButton(tr("&Render gallery"));
+  controls->addWidget(render);
+  layout->addLayout(controls);
+
+  auto* galleryBox = new QGroupBox(tr("Same prompt and seed, every style"));
+  galleryLayout_ = new QHBoxLayout(galleryBox);
+  layout->addWidget(galleryBox, 1);
+
+  connect(render, &QPushButton::clicked, this, &StylesView::renderGallery);
+  connect(swap_, &QPushButton::clicked, this, &StylesView::swapToSelected);
+  connect(list_, &QListWidget::currentRowChanged, this, [this] { refreshSwapButton(); });
+  connect(run_, &RunController::stateChanged, this, [this] { refreshSwapButton(); });
+  setPackages(defaultPackages());
+}
+
+std::vector<PackageEntry> StylesView::defaultPackages() {
+  std::vector<PackageEntry> out;
+  for (const auto& p : shippedPackages())
+    if (p.spec == QLatin1String("builtin:image-base") || p.spec.startsWith(QLatin1String("builtin:style-")))
+      out.push_back(p);
+  return out;
+}
+
+void StylesView::setPackages(const std::vector<PackageEntry>& packages) {
+  packages_ = packages;
+  list_->clear();
+  for (const auto& p : packages_) {
+    auto* item = new QListWidgetItem(p.name);
+    item->setToolTip(p.present ? tr("%1 (%2)\n%3").arg(p.spec, p.kind, p.dir)
+                               : tr("%1: not built yet (it may still be training)").arg(p.spec));
+    if (!p.present) item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
+    QPixmap blank(kThumbnailSide, kThumbnailSide);
+    blank.fill(palette().color(QPalette::AlternateBase));
+    item->setIcon(QIcon(blank));
+    list_->addItem(item);
+  }
+  rebuildGallery();
+  refreshSwapButton();
+}
+
+void StylesView::selectPackage(int index) { list_->setCurrentRow(index); }
+
+void StylesView::rebuildGallery() {
+  for (auto* cell : gallery_) cell->deleteLater();
+  gallery_.clear();
+  ++generation_;
+  pending_ = 0;
+  for (const auto& p : packages_) {
+    auto* cell = new ClipGridView;
+    cell->setClock(clock_);
+    cell->setTitle(p.name);
+    cell->setMessage(p.present ? tr("press Render gallery") : tr("not built yet"));
+    galleryLayout_->addWidget(cell);
+    gallery_.push_back(cell);
+  }
+}
+
+void StylesView::renderGallery() {
+  rebuildGallery();
+  const int generation = generation_;
+  for (int i = 0; i < static_cast<int>(packages_.size()); ++i) {
+    if (!packages_[i].present) continue;
+    ++pending_;
+    gallery_[i]->setMessage(tr("rendering…"));
+    ClipRequest request;
+    request.package = packages_[i].spec;
+    request.prompts = {prompt_->text()};
+    request.steps = steps_->value();
+    request.cfg = kGalleryCfg;
+    request.seed = static_cast<uint64_t>(seed_->value());
+    auto* watcher = new QFutureWatcher<ClipResult>(this);
+    connect(watcher, &QFutureWatcher<ClipResult>::finished, this, [this, watcher, generation, i] {
+      const ClipResult result = watcher->result();
+      watcher->deleteLater();
+      if (generation != generation_) return;
+      if (result.ok) {
+        gallery_[i]->setClips(result.videos);
+        const QImage frame = result.videos.frame(0, 0);
+        if (!frame.isNull())
+          list_->item(i)->setIcon(QIcon(QPixmap::fromImage(frame.scaled(kThumbnailSide, kThumbnailSide))));
+      } else {
+        gallery_[i]->setMessage(result.error);
+      }
+      if (--pending_ == 0) {
+        clock_->play();
+        Q_EMIT galleryFinished();
+      }
+    });
+    watcher->setFuture(service_->submit(request));
+  }
+  if (pending_ == 0) Q_EMIT galleryFinished();
+}
+
+ClipGridView* StylesView::galleryCell(int index) const {
+  return index >= 0 && index < static_cast<int>(gallery_.size()) ? gallery_[index] : nullptr;
+}
+
+bool StylesView::swapToSelected() {
+  const int row = list_->currentRow();
+  if (!run_->isActive() || row < 0 || row >= static_cast<int>(packages_.size())) return false;
+  const PackageEntry& p = packages_[row];
+  run_->swapStyle(p.dir);
+  activeStyle_ = p.spec;
+  active_->setText(tr("active style: %1 (sent at the run's next iteration)").arg(p.name));
+  Q_EMIT styleSwapped(p.dir);
+  return true;
+}
+
+void StylesView::refreshSwapButton() {
+  const int row = list_->currentRow();
+  const bool ok = run_->isActive() && row >= 0 && row < static_cast<int>(packages_.size()) && packages_[row].present;
+  swap_->setEnabled(ok);
+}
+
+}  // namespace vds::ui

@@ -1,0 +1,67 @@
+// Styles: the style models (resources/models/style-* and the plain image-base) with
+// thumbnails, a side-by-side gallery of one prompt and seed rendered by every style,
+// and "Swap active style", which sends SwapStyle to the running run.
+#pragma once
+#include <QWidget>
+
+#include <vector>
+
+#include "ui/generation_service.h"
+#include "ui/playback.h"
+#include "ui/studio_catalog.h"
+
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QHBoxLayout;
+
+namespace vds::ui {
+
+class RunController;
+
+class StylesView : public QWidget {
+  Q_OBJECT
+ public:
+  StylesView(GenerationService* service, RunController* run, QWidget* parent = nullptr);
+
+  // The packages offered; by default image-base and every style-* package.
+  void setPackages(const std::vector<PackageEntry>& packages);
+  static std::vector<PackageEntry> defaultPackages();
+  const std::vector<PackageEntry>& packages() const { return packages_; }
+  void selectPackage(int index);
+  // Renders the gallery (and the thumbnails) with the prompt and seed shown.
+  void renderGallery();
+  bool isRendering() const { return pending_ > 0; }
+  ClipGridView* galleryCell(int index) const;
+  // Sends SwapStyle for the selected package; false when no run is active.
+  bool swapToSelected();
+  QString activeStyle() const { return activeStyle_; }
+
+ Q_SIGNALS:
+  void galleryFinished();
+  void styleSwapped(const QString& package);
+
+ private:
+  void rebuildGallery();
+  void refreshSwapButton();
+
+  GenerationService* service_;
+  RunController* run_;
+  std::vector<PackageEntry> packages_;
+  std::vector<ClipGridView*> gallery_;
+  PlaybackClock* clock_;
+  QListWidget* list_ = nullptr;
+  QLineEdit* prompt_ = nullptr;
+  QSpinBox* seed_ = nullptr;
+  QSpinBox* steps_ = nullptr;
+  QPushButton* swap_ = nullptr;
+  QLabel* active_ = nullptr;
+  QHBoxLayout* galleryLayout_ = nullptr;
+  QString activeStyle_;
+  int generation_ = 0;
+  int pending_ = 0;
+};
+
+}  // namespace vds::ui

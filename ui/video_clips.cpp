@@ -1,0 +1,27 @@
+#include "ui/video_clips.h"
+
+#include "train/events.h"
+
+namespace vds::ui {
+
+QImage VideoClips::frame(int clip, int frameIndex) const {
+  if (clip < 0 || clip >= clips || frameIndex < 0 || frameIndex >= frames) return {};
+  const size_t frameBytes = static_cast<size_t>(height) * width * 3;
+  const size_t offset = (static_cast<size_t>(clip) * frames + frameIndex) * frameBytes;
+  if (offset + frameBytes > rgb.size()) return {};
+  // QImage does not own `rgb`; copy() detaches it so the image outlives this object.
+  return QImage(rgb.data() + offset, width, height, width * 3, QImage::Format_RGB888).copy();
+}
+
+VideoClips VideoClips::fromSample(const SampleEvent& sample) {
+  VideoClips v;
+  v.clips = sample.clips;
+  v.frames = sample.frames;
+  v.height = sample.height;
+  v.width = sample.width;
+  v.rgb = sample.rgb;
+  for (const auto& c : sample.captions) v.captions << QString::fromStdString(c);
+  return v;
+}
+
+}  // namespace vds::ui
