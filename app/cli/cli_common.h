@@ -42,6 +42,10 @@ void registerTrainCommands(CLI::App& app);
 void registerEvalCommands(CLI::App& app);
 void registerCompareCommands(CLI::App& app);
 
+// A run config given by path, or by the name of a shipped preset ("avdm2-cpu-small" or
+// "distill-avdm2-cpu-small" for resources/presets/distill-avdm2-cpu-small.yaml).
+std::string resolveDistillConfig(const std::string& given);
+
 // Sampler settings of one generation.
 struct SamplingChoice {
   std::string sampler = "ddim";

@@ -14,6 +14,13 @@
 #include "eval/benchmark.h"
 #include "eval/evaluate.h"
 #include "pipeline/generate.h"
+#include "methods/registry.h"
+#include "methods/run_setup.h"
+#include "train/trainer.h"
+
+#include <unistd.h>
+
+namespace fs = std::filesystem;
 
 namespace vds::cli {
 namespace {
@@ -83,6 +90,68 @@ void benchSample(const SampleBenchArgs& a, const BenchOptions& o) {
   }
 }
 
+// Peak resident memory of this process so far, MiB (VmHWM), or 0 where /proc is absent.
+double peakRssMiB() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+// Records the wall clock of every iteration's scalars.
+class IterationClock : public EventSink {
+ public:
+  void post(const Event& e) override {
+    if (const auto* s = std::get_if<ScalarsEvent>(&e)) stamps.push_back(s->wallSeconds);
+  }
+  std::vector<double> stamps;
+};
+
+// Training speed of a run config: median milliseconds per iteration over `repetitions`
+// iterations after `warmup` untimed ones, iterations per second, and peak memory.
+void benchTrain(const std::string& given, const std::vector<std::string>& sets, const BenchOptions& o) {
+  const std::string file = resolveDistillConfig(given);
+  Config config = loadRunConfig(file);
+  for (const auto& s : sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) throw ConfigError("--set '" + s + "' is not KEY=VALUE");
+    config.set(s.substr(0, eq), parseYaml(s.substr(eq + 1), "--set " + s.substr(0, eq)));
+  }
+  config.set("trainer.steps", int64_t{o.warmup + o.repetitions});
+  config.set("trainer.log_every", int64_t{1});
+  config.set("trainer.sample_every", int64_t{0});
+  config.set("trainer.checkpoint_every", int64_t{0});
+  const fs::path scratch = fs::temp_directory_path() / ("vds-bench-train-" + std::to_string(::getpid()));
+  IterationClock clock;
+  {
+    auto trainer = prepareRun(config, RunPaths(scratch, scratch / "export"), &clock);
+    trainer->run();
+  }
+  std::error_code ec;
+  fs::remove_all(scratch, ec);
+  std::vector<double> ms;
+  for (size_t i = static_cast<size_t>(o.warmup); i < clock.stamps.size(); ++i)
+    ms.push_back(1000.0 * (clock.stamps[i] - (i == 0 ? 0.0 : clock.stamps[i - 1])));
+  if (ms.empty()) throw Error("bench train: no timed iterations");
+  BenchResult r;
+  r.name = "train." + config.get<std::string>("method.name");
+  r.unit = "ms/iteration";
+  r.repetitions = static_cast<int>(ms.size());
+  r.median = quantile(ms, 0.5);
+  r.p10 = quantile(ms, 0.1);
+  r.p90 = quantile(ms, 0.9);
+  r.min = *std::min_element(ms.begin(), ms.end());
+  r.max = *std::max_element(ms.begin(), ms.end());
+  r.settings = {{"config", file},
+                {"iterations_per_second", 1000.0 / r.median},
+                {"peak_rss_mib", peakRssMiB()},
+                {"device", config.get<std::string>("run.device")},
+                {"threads", config.get<int64_t>("run.threads")},
+                {"batch_size", config.get<int64_t>("data.batch_size")},
+                {"overrides", sets}};
+  publish(r, o);
+}
+
 }  // namespace
 
 void registerBenchCommands(CLI::App& app) {
@@ -136,6 +205,15 @@ void registerBenchCommands(CLI::App& app) {
   // Lets --repetitions, --warmup and --json follow the subcommand name too.
   sample->fallthrough();
   sample->callback([options, sampleArgs] { benchSample(*sampleArgs, *options); });
+
+  auto* train = bench->add_subcommand(
+      "train", "Training speed of a run config (a distillation preset or file): median ms per iteration, it/s, peak RSS");
+  auto trainConfig = std::make_shared<std::string>();
+  auto trainSets = std::make_shared<std::vector<std::string>>();
+  train->add_option("config", *trainConfig, "Run config YAML or preset name (e.g. avdm2-cpu-small)")->required();
+  train->add_option("--set", *trainSets, "Override a setting, KEY=VALUE (repeatable)");
+  train->fallthrough();
+  train->callback([options, trainConfig, trainSets] { benchTrain(*trainConfig, *trainSets, *options); });
 }
 
 }  // namespace vds::cli

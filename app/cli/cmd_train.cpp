@@ -210,7 +210,7 @@ std::string resolveDistillConfig(const std::string& given) {
   throw ConfigError("distill: '" + given + "' is neither a config file nor a preset in " + presets.string());
 }
 
-void registerDistillCommands(CLI::App& app) {
+static void registerDistillCommands(CLI::App& app) {
   auto* distill = app.add_subcommand("distill", "Distil a few-step student from a run config (method.name picks the method)");
   auto a = std::make_shared<TrainArgs>();
   auto config = std::make_shared<std::string>();

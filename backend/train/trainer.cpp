@@ -1,5 +1,7 @@
 #include "train/trainer.h"
 
+#include "train/autocast.h"
+
 #include <cmath>
 #include <fstream>
 #include <thread>
@@ -99,7 +101,12 @@ void Trainer::sampleNow() {
   request.seed = config_.get<uint64_t>("run.seed");
   const fs::path dir = paths_.samples() / checkpointName(ctx_->step);
   fs::create_directories(dir);
-  for (const SampleOutput& out : method_->sample(*ctx_, request)) {
+  std::vector<SampleOutput> outputs;
+  {
+    AutocastScope autocast(ctx_->autocast);
+    outputs = method_->sample(*ctx_, request);
+  }
+  for (const SampleOutput& out : outputs) {
     const torch::Tensor videos = out.videos.to(torch::kCPU).contiguous();  // [B,F,H,W,3] uint8
     std::vector<torch::Tensor> clips;
     for (int64_t i = 0; i < videos.size(0); ++i) clips.push_back(videos[i]);
@@ -186,7 +193,10 @@ RunOutcome Trainer::run() {
     if (preview_.captions.empty()) preview_ = batch;  // previews reuse the first prompts seen
     ctx_->skippedUpdates = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    StepResult result = method_->step(*ctx_, batch);
+    StepResult result = [&] {
+      AutocastScope autocast(ctx_->autocast);
+      return method_->step(*ctx_, batch);
+    }();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (ctx_->skippedUpdates > 0 || !allFinite(result)) {
       ++nonFiniteSteps_;
