@@ -2,12 +2,17 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <torch/torch.h>
+
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/progress.h"
+#include "io/composite.h"
+#include "io/video_encoder.h"
 
 namespace vds::cli {
 
@@ -39,6 +44,26 @@ void registerBenchCommands(CLI::App& app);
 void registerSampleCommands(CLI::App& app);
 void registerTrainCommands(CLI::App& app);
 void registerEvalCommands(CLI::App& app);
+void registerExportCommands(CLI::App& app);
+void registerDatasetCommands(CLI::App& app);
+
+// How videos are written by the commands that write them (export, sample).
+struct VideoOutputArgs {
+  double fps = kDefaultVideoFps;
+  int crf = -1;   // -1: the format's default
+  int loop = 0;   // GIF loop count: 0 forever, -1 once
+};
+// Adds --fps, --crf and --loop to `command`.
+void addVideoOutputOptions(CLI::App* command, VideoOutputArgs& args);
+
+// Writes clips (uint8 [F, H, W, 3]) to `out`, its format from the extension: one clip as
+// it is, upscaled by `scale`; several as one labelled grid (io/composite.h). When the
+// labels split the clips into equal runs of the same label, each run is a row labelled
+// with it; otherwise every clip is a row with its own label. Creates the parent
+// directory, and draws a progress bar while encoding.
+EncodeReport writeClips(const std::string& out, const std::vector<torch::Tensor>& clips,
+                        const std::vector<std::string>& labels, const std::string& title, int scale,
+                        const VideoOutputArgs& args);
 
 // parse(value), with a ConfigError's message prefixed by the option at fault ("--style: ...").
 template <typename Parse>

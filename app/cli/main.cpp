@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   vds::cli::registerSampleCommands(app);
   vds::cli::registerTrainCommands(app);
   vds::cli::registerEvalCommands(app);
+  vds::cli::registerExportCommands(app);
+  vds::cli::registerDatasetCommands(app);
 
   try {
     app.parse(argc, argv);
