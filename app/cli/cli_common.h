@@ -2,13 +2,18 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <torch/torch.h>
+
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/progress.h"
+#include "io/composite.h"
+#include "io/video_encoder.h"
 
 namespace vds::cli {
 
@@ -56,6 +61,27 @@ struct SamplingChoice {
 // When the user chose none of the sampling options and the package records its own
 // sampling (a distilled student), copies it into `choice` and says so on stderr.
 bool applyPackageSampling(const std::filesystem::path& model, bool userChose, SamplingChoice& choice);
+
+void registerExportCommands(CLI::App& app);
+void registerDatasetCommands(CLI::App& app);
+
+// How videos are written by the commands that write them (export, sample).
+struct VideoOutputArgs {
+  double fps = kDefaultVideoFps;
+  int crf = -1;   // -1: the format's default
+  int loop = 0;   // GIF loop count: 0 forever, -1 once
+};
+// Adds --fps, --crf and --loop to `command`.
+void addVideoOutputOptions(CLI::App* command, VideoOutputArgs& args);
+
+// Writes clips (uint8 [F, H, W, 3]) to `out`, its format from the extension: one clip as
+// it is, upscaled by `scale`; several as one labelled grid (io/composite.h). When the
+// labels split the clips into equal runs of the same label, each run is a row labelled
+// with it; otherwise every clip is a row with its own label. Creates the parent
+// directory, and draws a progress bar while encoding.
+EncodeReport writeClips(const std::string& out, const std::vector<torch::Tensor>& clips,
+                        const std::vector<std::string>& labels, const std::string& title, int scale,
+                        const VideoOutputArgs& args);
 
 // parse(value), with a ConfigError's message prefixed by the option at fault ("--style: ...").
 template <typename Parse>

@@ -1,6 +1,10 @@
-// `vdstudio-cli bench ...`: speed figures as medians over repeated runs, logged and
-// optionally appended as JSON lines to a results file.
+// `vdstudio-cli bench ...`: speed figures as medians over repeated runs (and, for video,
+// round-trip quality), logged and optionally appended as JSON lines to a results file.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -13,6 +17,10 @@
 #include "data/shapes_world.h"
 #include "eval/benchmark.h"
 #include "eval/evaluate.h"
+#include "io/image_io.h"
+#include "io/video_decoder.h"
+#include "io/video_encoder.h"
+#include "io/video_frames.h"
 #include "pipeline/generate.h"
 #include "methods/registry.h"
 #include "methods/run_setup.h"
@@ -152,6 +160,74 @@ void benchTrain(const std::string& given, const std::vector<std::string>& sets, 
   publish(r, o);
 }
 
+struct VideoBenchArgs {
+  int clips = 16;
+  int scale = 4;
+  std::vector<std::string> formats{"mp4", "webm", "gif", "png"};
+  std::vector<int> crfs{-1, 10};
+};
+
+// Round trips of Shapes clips through each format: PSNR of decode(encode(clip)) against the
+// clip (mean and worst over the clips, and how many came back exactly), file size, and the
+// median encode time per clip.
+void benchVideo(const VideoBenchArgs& a, const BenchOptions& o) {
+  namespace fs = std::filesystem;
+  const ShapesWorld world(WorldOptions{});
+  std::vector<torch::Tensor> clips;
+  for (int i = 0; i < a.clips; ++i)
+    clips.push_back(upscaleNearest(world.render(world.spec(Split::heldout, i)), a.scale));
+  const fs::path dir = fs::temp_directory_path() / ("vds-bench-video-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{dir};
+  for (const std::string& name : a.formats) {
+    const VideoFormat format = parseOption("--formats", name, parseVideoFormat);
+    const bool hasCrf = format == VideoFormat::mp4 || format == VideoFormat::webm;
+    for (int crf : hasCrf ? a.crfs : std::vector<int>{-1}) {
+      VideoEncodeSettings settings;
+      settings.format = format;
+      settings.crf = crf;
+      const fs::path out = dir / (format == VideoFormat::png ? std::string("frames") : "clip." + name);
+      double psnrSum = 0, psnrMin = INFINITY, bytes = 0;
+      int exact = 0;
+      for (const torch::Tensor& clip : clips) {
+        bytes += static_cast<double>(encodeVideo(out, clip, settings).bytes);
+        torch::Tensor back;
+        if (format == VideoFormat::png) {
+          std::vector<torch::Tensor> frames;
+          for (int64_t f = 0; f < clip.size(0); ++f) frames.push_back(readPng(pngFramePath(out, f, clip.size(0))));
+          back = torch::stack(frames);
+        } else {
+          back = decodeVideo(out).frames;
+        }
+        const double psnr = std::min(psnrUint8(back, clip), 100.0);  // equal clips count as 100 dB
+        exact += torch::equal(back, clip) ? 1 : 0;
+        psnrSum += psnr;
+        psnrMin = std::min(psnrMin, psnr);
+      }
+      size_t next = 0;
+      BenchResult r = runBenchmark("video.encode." + name + (hasCrf ? ".crf" + std::to_string(crf) : ""), o.warmup,
+                                   o.repetitions, 1.0, [&] { encodeVideo(out, clips[next++ % clips.size()], settings); });
+      r.settings = {{"format", name},
+                    {"crf", crf},
+                    {"clips", a.clips},
+                    {"frames", clips.front().size(0)},
+                    {"width", clips.front().size(2)},
+                    {"height", clips.front().size(1)},
+                    {"psnr_mean_db", psnrSum / a.clips},
+                    {"psnr_min_db", psnrMin},
+                    {"exact_clips", exact},
+                    {"bytes_mean", bytes / a.clips}};
+      publish(r, o);
+    }
+  }
+}
+
 }  // namespace
 
 void registerBenchCommands(CLI::App& app) {
@@ -204,6 +280,25 @@ void registerBenchCommands(CLI::App& app) {
       ->capture_default_str();
   // Lets --repetitions, --warmup and --json follow the subcommand name too.
   sample->fallthrough();
+
+  auto* video = bench->add_subcommand(
+      "video", "Video round trips of held-out Shapes clips: PSNR, exact clips and size per format, and encode time");
+  auto videoArgs = std::make_shared<VideoBenchArgs>();
+  video->add_option("--clips", videoArgs->clips, "Shapes held-out clips (32x32, 8 frames)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  video->add_option("--scale", videoArgs->scale, "Nearest-neighbour upscale before encoding")
+      ->capture_default_str()
+      ->check(CLI::Range(1, kMaxScale));
+  video->add_option("--formats", videoArgs->formats, "Comma-separated: mp4, webm, gif, png")
+      ->delimiter(',')
+      ->capture_default_str();
+  video->add_option("--crf", videoArgs->crfs, "Comma-separated CRFs for mp4 and webm (-1: the format's default)")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 63));
+  video->fallthrough();
+  video->callback([options, videoArgs] { benchVideo(*videoArgs, *options); });
   sample->callback([options, sampleArgs] { benchSample(*sampleArgs, *options); });
 
   auto* train = bench->add_subcommand(

@@ -1,7 +1,8 @@
 // `vdstudio-cli compare`: the teacher against its few-step students. Rows are prompts;
 // columns are the teacher at N steps with guidance, the teacher at each of --steps
 // (the few-step baseline a student must beat), and each student at the timesteps it was
-// distilled for. Writes a comparison grid, and a metrics table per column.
+// distilled for. Writes a labelled comparison grid (a video: every cell plays in step),
+// and a metrics table per column.
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,7 +13,9 @@
 #include "data/dataset.h"
 #include "eval/evaluate.h"
 #include "io/atomic_file.h"
+#include "io/composite.h"
 #include "io/image_io.h"
+#include "io/video_encoder.h"
 #include "pipeline/generate.h"
 
 namespace fs = std::filesystem;
@@ -33,6 +36,8 @@ struct CompareArgs {
   std::string evalNet = "builtin:eval-net";
   std::string out = "compare";
   int scale = 4;
+  std::string format = "gif";
+  double fps = kDefaultVideoFps;
 };
 
 struct Column {
@@ -145,18 +150,25 @@ void runCompare(const CompareArgs& a) {
   }
 
   fs::create_directories(a.out);
-  std::vector<torch::Tensor> rows;
+  std::vector<torch::Tensor> grid;  // row by row: one row per prompt, one column per model
   for (const auto& promptCells : cells)
-    for (const auto& clip : promptCells) rows.push_back(clip);
-  writePng(fs::path(a.out) / "grid.png", contactSheet(rows, a.scale, kSheetPadding));
-  std::string legend = "grid.png: one row per (prompt, column), prompt-major; frames left to right.\n\n";
-  for (size_t p = 0; p < prompts.size(); ++p)
-    for (size_t c = 0; c < columns.size(); ++c)
-      legend += "row " + std::to_string(p * columns.size() + c + 1) + ": " + columns[c].label + " | " + prompts[p] + "\n";
-  writeFileAtomic(fs::path(a.out) / "grid.txt", legend);
+    for (const auto& clip : promptCells) grid.push_back(clip);
+  GridOptions layout;
+  layout.columns = static_cast<int64_t>(columns.size());
+  for (const auto& c : columns) layout.columnLabels.push_back(c.label);
+  layout.rowLabels = prompts;
+  layout.scale = a.scale;
+  layout.title = "seed " + std::to_string(a.seed);
+  const torch::Tensor composite = compositeGrid(grid, layout);
+  VideoEncodeSettings video;
+  video.fps = a.fps;
+  const fs::path gridFile = fs::path(a.out) / ("grid." + a.format);
+  encodeVideo(gridFile, composite, video);
+  writePng(fs::path(a.out) / "grid-first-frame.png", composite[0]);
   writeFileAtomic(fs::path(a.out) / "compare.json", report.dump(2) + "\n");
   writeFileAtomic(fs::path(a.out) / "table.md", table);
-  std::printf("%s\nwrote %s/grid.png, grid.txt, table.md and compare.json\n", table.c_str(), a.out.c_str());
+  std::printf("%s\nwrote %s, grid-first-frame.png, table.md and compare.json in %s\n", table.c_str(),
+              gridFile.filename().c_str(), a.out.c_str());
 }
 
 }  // namespace
@@ -176,6 +188,10 @@ void registerCompareCommands(CLI::App& app) {
   cmd->add_option("--evalnet", a->evalNet, "Eval net package for the metrics")->capture_default_str();
   cmd->add_option("--out", a->out, "Output folder")->capture_default_str();
   cmd->add_option("--scale", a->scale, "Nearest-neighbour upscaling of the grid")->capture_default_str()->check(CLI::Range(1, kMaxScale));
+  cmd->add_option("--format", a->format, "Grid video format: gif (lossless), mp4 or webm")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"gif", "mp4", "webm"}));
+  cmd->add_option("--fps", a->fps, "Frames per second of the grid video")->capture_default_str();
   cmd->callback([a] { runCompare(*a); });
 }
 

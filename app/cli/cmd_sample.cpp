@@ -1,5 +1,6 @@
 // `vdstudio-cli sample`: text-to-video and image-to-video generation from a model
-// package, written as a PNG contact sheet or as frame PNGs per video.
+// package, written as a PNG contact sheet, as frame PNGs per video, or as a video
+// (.mp4, .webm, .gif; several videos make one labelled grid, a row per prompt).
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -37,9 +38,10 @@ struct SampleArgs {
   int batchSize = 16;
   int scale = 4;
   bool samplingGiven = false;  // any of --sampler, --steps, --timesteps, --cfg on the command line
+  VideoOutputArgs video;
 };
 
-enum class OutputKind { contactSheet, frameFolders };
+enum class OutputKind { contactSheet, frameFolders, video };
 
 // The output kind from --out, before any work is done.
 OutputKind outputKindOf(const std::string& out) {
@@ -49,9 +51,10 @@ OutputKind outputKindOf(const std::string& out) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
   if (ext == ".png") return OutputKind::contactSheet;
+  if (ext == ".mp4" || ext == ".webm" || ext == ".gif") return OutputKind::video;
   throw ConfigError("--out '" + out + "': cannot write '" + ext +
-                    "' files yet; video export arrives with the FFmpeg work. Use a .png file (a contact "
-                    "sheet) or a directory (frame PNGs per video)");
+                    "' files; use .mp4, .webm or .gif (a video), a .png file (a contact sheet) or a directory "
+                    "(frame PNGs per video)");
 }
 
 // --image as [1,3,H,W] in [-1,1]; grey is repeated and alpha dropped.
@@ -161,6 +164,8 @@ void runSample(SampleArgs a) {
     const fs::path file(a.out);
     if (file.has_parent_path()) fs::create_directories(file.parent_path());
     writePng(file, contactSheet(videos, a.scale, kSheetPadding));
+  } else if (outputKind == OutputKind::video) {
+    writeClips(a.out, videos, prompts, "", a.scale, a.video);
   } else {
     writeFrameFolders(a.out, videos, prompts);
   }
@@ -184,8 +189,9 @@ void registerSampleCommands(CLI::App& app) {
   sample->add_option("--seed", args->seed, "Seed; video i uses a noise stream derived from (seed, i)")
       ->capture_default_str();
   sample->add_option("--out", args->out,
-                     "Output: FILE.png for a contact sheet (one row per video), or a directory for frame PNGs "
-                     "per video (video export arrives with the FFmpeg work)")
+                     "Output: FILE.mp4, FILE.webm or FILE.gif for a video (several videos make a grid with a "
+                     "row per prompt), FILE.png for a contact sheet (one row per video), or a directory for "
+                     "frame PNGs per video")
       ->required();
   sample->add_option("--count", args->count, "Videos per prompt")->capture_default_str()->check(CLI::Range(1, kMaxCount));
   sample->add_option("--spacing", args->spacing, "DDPM timestep spacing: leading, trailing or linspace")
@@ -197,9 +203,10 @@ void registerSampleCommands(CLI::App& app) {
   sample->add_option("--batch-size", args->batchSize, "Videos per network batch")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
-  sample->add_option("--scale", args->scale, "Nearest-neighbour upscaling of the contact sheet")
+  sample->add_option("--scale", args->scale, "Nearest-neighbour upscaling of the contact sheet or video")
       ->capture_default_str()
       ->check(CLI::Range(1, kMaxScale));
+  addVideoOutputOptions(sample, args->video);
   sample->callback([args, sample] {
     args->samplingGiven = sample->count("--sampler") + sample->count("--steps") + sample->count("--timesteps") +
                               sample->count("--cfg") > 0;

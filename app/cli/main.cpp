@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   vds::cli::registerTrainCommands(app);
   vds::cli::registerEvalCommands(app);
   vds::cli::registerCompareCommands(app);
+  vds::cli::registerExportCommands(app);
+  vds::cli::registerDatasetCommands(app);
 
   try {
     app.parse(argc, argv);

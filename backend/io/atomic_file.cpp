@@ -100,6 +100,52 @@ void writeFileAtomic(const fs::path& target, const std::string& bytes) {
   syncDirectory(parentOf(target));
 }
 
+PendingFile::PendingFile(const fs::path& target) : target_(target) {
+  if (target.filename().empty()) throw IoError("cannot write '" + target.string() + "': not a file name");
+  for (int attempt = 0; attempt < kMaxNameAttempts; ++attempt) {
+    const fs::path candidate = randomSibling(target, "tmp");
+    const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kNewFileMode);
+    if (fd >= 0) {
+      ::close(fd);
+      temp_ = candidate;
+      return;
+    }
+    if (errno != EEXIST)
+      throw IoError("cannot write '" + target.string() + "': creating '" + candidate.string() +
+                    "' failed: " + errnoText(errno));
+  }
+  throw IoError("cannot write '" + target.string() + "': no free temporary name");
+}
+
+PendingFile::~PendingFile() {
+  if (!committed_) ::unlink(temp_.c_str());
+}
+
+void PendingFile::commit() {
+  if (committed_) return;
+  int err = 0;
+  const char* step = "syncing";
+  const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    err = errno;
+    step = "reopening";
+  } else {
+    if (::fsync(fd) != 0) err = errno;
+    ::close(fd);
+  }
+  if (err == 0 && std::rename(temp_.c_str(), target_.c_str()) != 0) {
+    err = errno;
+    step = "renaming over";
+  }
+  if (err != 0) {
+    ::unlink(temp_.c_str());
+    committed_ = true;  // nothing left to clean up
+    throw IoError("cannot write '" + target_.string() + "': " + step + " failed: " + errnoText(err));
+  }
+  committed_ = true;
+  syncDirectory(parentOf(target_));
+}
+
 fs::path createStagingDirectory(const fs::path& target) {
   for (int attempt = 0; attempt < kMaxNameAttempts; ++attempt) {
     const fs::path staged = randomSibling(target, "staging");

@@ -11,6 +11,27 @@ namespace vds {
 // removed, `target` is untouched, and an IoError naming the path is thrown.
 void writeFileAtomic(const std::filesystem::path& target, const std::string& bytes);
 
+// A temporary sibling of `target` (`<name>.tmp-<random>`, created empty and exclusively)
+// for writers that need a path of their own, such as FFmpeg's muxers or stb's PNG
+// writer: write to path(), then commit() fsyncs it and renames it over `target`.
+// Destroyed without a commit (an error, a cancellation), the temporary file is removed
+// and `target` is untouched.
+class PendingFile {
+ public:
+  explicit PendingFile(const std::filesystem::path& target);
+  ~PendingFile();
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+  const std::filesystem::path& path() const { return temp_; }
+  const std::filesystem::path& target() const { return target_; }
+  // IoError naming `target` when syncing or renaming fails (the temporary is removed).
+  void commit();
+
+ private:
+  std::filesystem::path target_, temp_;
+  bool committed_ = false;
+};
+
 // Creates a fresh, empty directory next to `target` (`<name>.staging-<random>`)
 // in which a replacement for `target` can be assembled. Being on the same file
 // system as `target` is what makes the final rename atomic.

@@ -72,6 +72,31 @@ void checkPngChunks(const std::string& bytes, const std::filesystem::path& path)
   }
 }
 
+// [begin, end) runs of false in `pad`.
+std::vector<std::pair<int64_t, int64_t>> contentRuns(const std::vector<bool>& pad) {
+  std::vector<std::pair<int64_t, int64_t>> runs;
+  int64_t start = -1;
+  for (int64_t i = 0; i <= static_cast<int64_t>(pad.size()); ++i) {
+    const bool isPad = i == static_cast<int64_t>(pad.size()) || pad[static_cast<size_t>(i)];
+    if (!isPad && start < 0) start = i;
+    if (isPad && start >= 0) {
+      runs.emplace_back(start, i);
+      start = -1;
+    }
+  }
+  return runs;
+}
+
+void requireUniform(const std::vector<std::pair<int64_t, int64_t>>& runs, const char* what,
+                    const std::string& sourceName) {
+  if (runs.empty()) throw FormatError("contact sheet '" + sourceName + "': no cells found (it is all padding)");
+  for (const auto& r : runs)
+    if (r.second - r.first != runs.front().second - runs.front().first)
+      throw FormatError("contact sheet '" + sourceName + "': its " + what + " differ in size (" +
+                        std::to_string(runs.front().second - runs.front().first) + " and " +
+                        std::to_string(r.second - r.first) + " px); is it a vdstudio contact sheet?");
+}
+
 }  // namespace
 
 void writePng(const std::filesystem::path& path, const torch::Tensor& hwcUint8) {
@@ -136,6 +161,31 @@ torch::Tensor contactSheet(const std::vector<torch::Tensor>& clips, int scale, i
     }
   }
   return sheet;
+}
+
+std::vector<torch::Tensor> splitContactSheet(const torch::Tensor& sheet, const std::string& sourceName) {
+  if (sheet.scalar_type() != torch::kUInt8 || sheet.dim() != 3 || sheet.size(2) < 3)
+    throw FormatError("contact sheet '" + sourceName + "': expected an RGB image, got " + c10::str(sheet.sizes()));
+  const torch::Tensor rgb = sheet.narrow(2, 0, 3).to(torch::kCPU);
+  const torch::Tensor isPad = (rgb == kContactSheetPadValue).all(2);  // [H, W]
+  const torch::Tensor padRows = isPad.all(1), padColumns = isPad.all(0);
+  std::vector<bool> rows(static_cast<size_t>(rgb.size(0))), columns(static_cast<size_t>(rgb.size(1)));
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = padRows[static_cast<int64_t>(i)].item<bool>();
+  for (size_t i = 0; i < columns.size(); ++i) columns[i] = padColumns[static_cast<int64_t>(i)].item<bool>();
+  const auto rowRuns = contentRuns(rows), columnRuns = contentRuns(columns);
+  requireUniform(rowRuns, "rows", sourceName);
+  requireUniform(columnRuns, "columns", sourceName);
+  std::vector<torch::Tensor> clips;
+  for (const auto& [top, bottom] : rowRuns) {
+    std::vector<torch::Tensor> frames;
+    for (const auto& [left, right] : columnRuns) {
+      const torch::Tensor cell = rgb.narrow(0, top, bottom - top).narrow(1, left, right - left);
+      if (isPad.narrow(0, top, bottom - top).narrow(1, left, right - left).all().item<bool>()) break;
+      frames.push_back(cell);
+    }
+    if (!frames.empty()) clips.push_back(torch::stack(frames).contiguous());
+  }
+  return clips;
 }
 
 }  // namespace vds

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace vds {
@@ -24,5 +25,13 @@ inline constexpr uint8_t kContactSheetPadValue = 48;
 // Clips are uint8 [F, H, W, 3] with one H and W; F may differ (short rows end early).
 // Result: uint8 [n*H*scale + (n+1)*padding, maxF*W*scale + (maxF+1)*padding, 3].
 torch::Tensor contactSheet(const std::vector<torch::Tensor>& clips, int scale = 1, int padding = 1);
+
+// The inverse of contactSheet, for sheets whose scale and padding are not known: the
+// cells are found as the runs of rows and columns that are not entirely
+// kContactSheetPadValue. Returns one uint8 [F, cellH, cellW, 3] clip per row (at the
+// sheet's scale); a row ends at its first cell that is all padding. FormatError naming
+// `sourceName` when no cells are found or they differ in size (a frame with a whole
+// row or column of the pad colour across the sheet can cause that).
+std::vector<torch::Tensor> splitContactSheet(const torch::Tensor& sheet, const std::string& sourceName);
 
 }  // namespace vds

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "data/shape_styles.h"
+#include "data/video_folder.h"
 
 namespace vds {
 
@@ -21,9 +22,7 @@ int64_t clipsFor(const Config& config, Split split) {
 }
 
 std::shared_ptr<const ClipDataset> Method::makeDataset(const Config& config, Split split) const {
-  if (config.get<std::string>("data.source") != "shapes")
-    throw ConfigError("data.source '" + config.get<std::string>("data.source") +
-                      "': importing video folders arrives with the FFmpeg dataset import; use 'shapes'");
+  if (config.get<std::string>("data.source") == "video_folder") return openVideoFolderDataset(config, split);
   return std::make_shared<ShapesDataset>(worldOptionsFrom(config), split, clipsFor(config, split),
                                          parseStyle(config.get<std::string>("data.style")));
 }

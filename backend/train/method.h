@@ -47,7 +47,8 @@ class Method {
   // The method's own settings, merged into the run schema under method.<name>.
   virtual ConfigSchema schema() const { return {}; }
   // The clips this job trains on (split train) or previews and evaluates (heldout).
-  // The default is data.*: the Shapes world in data.style.
+  // The default is data.*: the Shapes world in data.style, or with data.source =
+  // video_folder the imported clips at data.path (data/video_folder.h).
   virtual std::shared_ptr<const ClipDataset> makeDataset(const Config& config, Split split) const;
   // Builds the networks and registers them as slots.
   virtual void setup(TrainContext& ctx) = 0;

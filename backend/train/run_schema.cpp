@@ -25,7 +25,9 @@ ConfigSchema baseRunSchema(const std::vector<std::string>& methods) {
                "auto is bf16 autocast on CUDA and float32 on the CPU."));
   // --- data: the built-in Shapes world or a folder of videos.
   s.add(makeChoice("data.source", {"shapes", "video_folder"}, "Where training clips come from."));
-  s.add(makeField("data.path", FieldType::String, YAML::Node(""), "Dataset folder, for data.source = video_folder."));
+  s.add(makeField("data.path", FieldType::String, YAML::Node(""),
+                  "For data.source = video_folder: the clip cache written by 'vdstudio-cli dataset import'; its "
+                  "frames and size must match data.frames and data.size."));
   s.add(makeField("data.style", FieldType::String, YAML::Node("plain"), "Shapes render style of the 'real' videos."));
   s.add(withRange(makeField("data.frames", FieldType::Int, YAML::Node(8), "Frames per clip."), 1, 256));
   s.add(withRange(makeField("data.size", FieldType::Int, YAML::Node(32), "Frame width and height in pixels."), 8, 1024));

@@ -154,14 +154,34 @@ bool Trainer::drainCommands() {
   return !stopRequested_;
 }
 
+void Trainer::accumulate(const StepResult& result) {
+  for (const auto& [k, v] : result.losses) {
+    auto& slot = window_["loss/" + k];
+    slot.first += v;
+    ++slot.second;
+  }
+  for (const auto& [k, v] : result.diagnostics) {
+    auto& slot = window_["diag/" + k];
+    slot.first += v;
+    ++slot.second;
+  }
+}
+
 void Trainer::report(const StepResult& result, double iterationSeconds) {
   (void)iterationSeconds;
-  if (!events_) return;
+  (void)result;
+  if (!events_) {
+    window_.clear();
+    return;
+  }
   ScalarsEvent scalars;
   scalars.step = ctx_->step;
   scalars.wallSeconds = wallOffset_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  for (const auto& [k, v] : result.losses) scalars.values["loss/" + k] = v;
-  for (const auto& [k, v] : result.diagnostics) scalars.values["diag/" + k] = v;
+  // Each value is the mean over the iterations since the last report that produced it,
+  // so terms a method computes only on some iterations (a generator step every
+  // update_ratio iterations) are reported whatever the logging interval.
+  for (const auto& [k, acc] : window_) scalars.values[k] = acc.first / acc.second;
+  window_.clear();
   for (const auto& name : ctx_->slots.names()) {
     const Slot& slot = ctx_->slots.at(name);
     if (slot.optimizer && !slot.optimizer->param_groups().empty())
@@ -213,6 +233,7 @@ RunOutcome Trainer::run() {
         throw TrainingError(msg);
       }
     }
+    accumulate(result);
     ++ctx_->step;
     ++sinceReport;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - sessionStart).count();

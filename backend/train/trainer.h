@@ -3,6 +3,7 @@
 // resumes exactly (slots, optimisers, RNG and data cursor all restored).
 #pragma once
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "core/config.h"
@@ -64,6 +65,7 @@ class Trainer {
   bool drainCommands();
   bool handle(const Command& command);
   void report(const StepResult& result, double iterationSeconds);
+  void accumulate(const StepResult& result);
 
   Config config_;
   std::unique_ptr<Method> method_;
@@ -77,6 +79,7 @@ class Trainer {
   double wallOffset_ = 0;  // wall time of earlier sessions of a resumed run
   std::chrono::steady_clock::time_point started_;
   Batch preview_;
+  std::map<std::string, std::pair<double, int64_t>> window_;  // sums and counts since the last report
   bool stopRequested_ = false;
   bool paused_ = false;
 };

@@ -193,6 +193,21 @@ class Avdm2Test : public QObject {
     QCOMPARE(opt.param_groups().size(), size_t(2));
   }
 
+  // Reports average every value over their window, so generator terms (every 2nd
+  // iteration) reach each report even when the interval is a multiple of the ratio.
+  void generatorTermsReachEveryReport() {
+    std::string text = yaml(4);
+    text.replace(text.find("log_every: 1"), 12, "log_every: 2");
+    vds::CollectingSink sink;
+    trainer(text, dir_ / "run-window", &sink)->run();
+    const auto scalars = sink.only<vds::ScalarsEvent>();
+    QCOMPARE(scalars.size(), size_t(2));
+    for (const auto& e : scalars) {
+      QVERIFY(e.values.count("loss/adm_g"));
+      QVERIFY(e.values.count("loss/d_real"));
+    }
+  }
+
   void exportedStudentReplaysItsTimesteps() {
     vds::CollectingSink sink;
     auto t = trainer(yaml(2, "    student_steps: 2\n"), dir_ / "run-export", &sink);

@@ -1,4 +1,5 @@
 // Core utilities: seeding, ETA estimation, device parsing.
+#include "core/content_hash.h"
 #include "core/device.h"
 #include "core/errors.h"
 #include "core/progress.h"
@@ -46,6 +47,22 @@ class CoreTest : public QObject {
     QCOMPARE(vds::formatDuration(3725), std::string("1h02m"));
     QCOMPARE(vds::formatDuration(187), std::string("3m07s"));
     QCOMPARE(vds::formatDuration(-1), std::string("--"));
+  }
+
+  void contentHashIgnoresChunkingAndTellsContentApart() {
+    const std::string text = "the quick brown fox jumps over the lazy dog";
+    vds::ContentHasher whole, pieces;
+    whole.update(text);
+    for (size_t i = 0; i < text.size(); i += 5) pieces.update(text.substr(i, 5));
+    QCOMPARE(pieces.hex(), whole.hex());
+    QCOMPARE(whole.hex().size(), size_t{32});
+    QCOMPARE(vds::hashText(text), whole.hex());
+    QVERIFY(vds::hashText(text) != vds::hashText(text + "."));
+    QVERIFY(vds::hashText("ab") != vds::hashText("ba"));
+    vds::test::TempDir dir;
+    vds::test::writeBytes(dir / "f", text);
+    QCOMPARE(vds::hashFile(dir / "f"), whole.hex());
+    VDS_EXPECT_THROW_MSG(vds::hashFile(dir / "missing"), vds::IoError, "missing");
   }
 
   void deviceParsing() {

@@ -88,6 +88,18 @@ class ImageIoTest : public QObject {
     VDS_EXPECT_THROW_MSG(vds::contactSheet({a, torch::zeros({2, 3, 5, 3}, torch::kUInt8)}, 1, 0), vds::DataError,
                          "clip 1");
   }
+
+  void splitContactSheetInvertsContactSheet() {
+    const auto a = randomImage(3 * 4, 5, 3, 11).view({3, 4, 5, 3});
+    const auto b = randomImage(2 * 4, 5, 3, 12).view({2, 4, 5, 3});  // shorter: its row ends early
+    const auto clips = vds::splitContactSheet(vds::contactSheet({a, b}, 2, 2), "sheet.png");
+    QCOMPARE(clips.size(), size_t{2});
+    QCOMPARE(clips[0].sizes(), (torch::IntArrayRef{3, 8, 10, 3}));
+    QVERIFY(torch::equal(clips[0], a.repeat_interleave(2, 1).repeat_interleave(2, 2)));
+    QVERIFY(torch::equal(clips[1], b.repeat_interleave(2, 1).repeat_interleave(2, 2)));
+    const auto blank = torch::full({6, 6, 3}, vds::kContactSheetPadValue, torch::kUInt8);
+    VDS_EXPECT_THROW_MSG(vds::splitContactSheet(blank, "blank.png"), vds::FormatError, "blank.png");
+  }
 };
 
 QTEST_GUILESS_MAIN(ImageIoTest)

@@ -110,6 +110,29 @@ class AtomicFileTest : public QObject {
     QCOMPARE(vds::test::readBytes(dir / "ckpt" / "w"), std::string("new"));
   }
 
+  void pendingFileCommitsOrLeavesNothing() {
+    vds::test::TempDir dir;
+    const auto target = dir / "out.bin";
+    vds::test::writeBytes(target, "old");
+    {
+      vds::PendingFile pending(target);
+      QVERIFY(std::filesystem::exists(pending.path()));
+      QCOMPARE(pending.path().parent_path(), dir.path());
+      vds::test::writeBytes(pending.path(), "abandoned");
+    }  // no commit: the temporary goes, the target stays
+    QCOMPARE(vds::test::readBytes(target), std::string("old"));
+    QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+    {
+      vds::PendingFile pending(target);
+      vds::test::writeBytes(pending.path(), "new");
+      pending.commit();
+      QVERIFY(!std::filesystem::exists(pending.path()));
+    }
+    QCOMPARE(vds::test::readBytes(target), std::string("new"));
+    QCOMPARE(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+    VDS_EXPECT_THROW_MSG(vds::PendingFile(dir / "missing" / "x.bin"), vds::IoError, "x.bin");
+  }
+
   void replaceDirectoryWithoutStagedKeepsTarget() {
     vds::test::TempDir dir;
     fs::create_directory(dir / "ckpt");
