@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QTabWidget>
 
 #include <thread>
@@ -83,6 +84,51 @@ class WidgetsTest : public QObject {
     QCOMPARE(smooth[0], 1.0);
     QVERIFY(smooth[3] > 1 && smooth[3] < 5);
     QCOMPARE(emaSmooth({3, 4}, 0.0)[1], 4.0);
+    QCOMPARE(QString::fromStdString(*lossWeightName("diag/lambda_adm")), QStringLiteral("adm"));
+    QCOMPARE(QString::fromStdString(*suggestedWeightName("diag/balance/suggested_lambda_adm")), QStringLiteral("adm"));
+    QVERIFY(!lossWeightName("diag/balance/suggested_lambda_adm"));
+    QVERIFY(!lossWeightName("diag/lambda_"));
+    QVERIFY(!suggestedWeightName("diag/lambda_adm"));
+  }
+
+  // lambda_<name> keys get an editor whose Set asks for that weight; a suggested weight
+  // next to the balance meter gets Apply. Both wait for a live run.
+  void plotsOfferLossWeightsAndTheSuggestedOne() {
+    PlotsView plots;
+    plots.show();
+    QSignalSpy asked(&plots, &PlotsView::lossWeightRequested);
+    plots.addScalars({{1, 0.1,
+                       {{"diag/lambda_adm", 1.0},
+                        {"diag/lambda_sdm", 1.0},
+                        {"diag/grad_norm/adm", 3.0},
+                        {"diag/grad_norm/sdm", 1.0},
+                        {"diag/balance/suggested_lambda_adm", 1.0 / 3}}}});
+    plots.replotNow();
+    QCOMPARE(plots.lossWeightNames(), (QStringList{QStringLiteral("adm"), QStringLiteral("sdm")}));
+    QVERIFY(plots.gradMeterVisible());
+    QDoubleSpinBox* adm = plots.lossWeightEditor(QStringLiteral("adm"));
+    QVERIFY(adm && !adm->isEnabled());
+    QVERIFY(!plots.applySuggestionButton(QStringLiteral("adm"))->isEnabled());
+    plots.setLossWeightsEditable(true);
+    QCOMPARE(adm->value(), 1.0);
+    adm->setValue(2.5);
+    plots.addScalars({{2, 0.2, {{"diag/lambda_adm", 1.0}}}});  // an edit in progress is kept
+    plots.replotNow();
+    QCOMPARE(adm->value(), 2.5);
+    plots.lossWeightSetButton(QStringLiteral("adm"))->click();
+    QCOMPARE(asked.count(), 1);
+    QCOMPARE(asked[0][0].toString(), QStringLiteral("adm"));
+    QCOMPARE(asked[0][1].toDouble(), 2.5);
+    plots.applySuggestionButton(QStringLiteral("adm"))->click();
+    QCOMPARE(asked.count(), 2);
+    QCOMPARE(asked[1][1].toDouble(), 1.0 / 3);
+    QCOMPARE(adm->value(), 0.3333);  // the editor shows it, at its precision
+    plots.replotNow();
+    QCOMPARE(adm->value(), 0.3333);  // not reset to the old value before the run reports the new one
+    plots.addScalars({{3, 0.3, {{"diag/lambda_adm", 1.0 / 3}}}, {4, 0.4, {{"diag/lambda_adm", 0.5}}}});
+    plots.replotNow();
+    QCOMPARE(adm->value(), 0.5);  // once reported, it follows the run again
+    QCOMPARE(plots.latestValue(QStringLiteral("diag/lambda_adm")).value_or(-1), 0.5);
   }
 
   void plotsShowEveryKeyBinsAndGradNorms() {
