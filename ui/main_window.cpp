@@ -274,7 +274,9 @@ bool MainWindow::startRun(QString* error) {
 
 void MainWindow::showRunHistory(const QString& runDir) {
   plots_->loadHistory(fs::path(runDir.toStdString()) / "metrics.sqlite");
-  samples_->clear();
+  const QStringList skipped = samples_->loadSavedSamples(runDir.toStdString());
+  if (!skipped.isEmpty())
+    appendLog(tr("%n saved preview(s) could not be shown, e.g. %1", "", static_cast<int>(skipped.size())).arg(skipped.front()));
 }
 
 void MainWindow::appendLog(const QString& line) {

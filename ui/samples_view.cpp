@@ -13,6 +13,8 @@
 
 #include <algorithm>
 
+#include "ui/saved_samples.h"
+
 namespace vds::ui {
 
 SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
@@ -115,6 +117,13 @@ void SamplesView::clear() {
   historyLabel_->clear();
   historyView_->setClips({});
   placeholder_->setVisible(true);
+}
+
+QStringList SamplesView::loadSavedSamples(const std::filesystem::path& runDir) {
+  clear();
+  const SavedSamples saved = readSavedSamples(runDir);
+  for (const SampleEvent& sample : saved.samples) addSample(sample);
+  return saved.skipped;
 }
 
 void SamplesView::refreshHistory() {

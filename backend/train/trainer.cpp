@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/device.h"
@@ -18,6 +19,10 @@ namespace fs = std::filesystem;
 
 namespace vds {
 namespace {
+
+// Preview contact sheets: each frame upscaled this much, this many pixels between cells.
+constexpr int kPreviewSheetScale = 2;
+constexpr int kPreviewSheetPadding = 2;
 
 bool allFinite(const StepResult& r) {
   for (const auto& [k, v] : r.losses)
@@ -104,7 +109,16 @@ void Trainer::sampleNow() {
     std::vector<torch::Tensor> clips;
     for (int64_t i = 0; i < videos.size(0); ++i) clips.push_back(videos[i]);
     const fs::path file = dir / (out.label + ".png");
-    writePng(file, contactSheet(clips, 2, 2));
+    writePng(file, contactSheet(clips, kPreviewSheetScale, kPreviewSheetPadding));
+    const nlohmann::json layout = {{"label", out.label},
+                                   {"clips", videos.size(0)},
+                                   {"frames", videos.size(1)},
+                                   {"height", videos.size(2)},
+                                   {"width", videos.size(3)},
+                                   {"scale", kPreviewSheetScale},
+                                   {"padding", kPreviewSheetPadding},
+                                   {"captions", request.captions}};
+    writeFileAtomic(dir / (out.label + ".json"), layout.dump(2) + "\n");
     SampleEvent e;
     e.step = ctx_->step;
     e.label = out.label;

@@ -1,7 +1,7 @@
 // The studio driving real (micro) runs: start from the setup panel, loss points reach
-// the plots and previews appear, stop saves, resume from the run browser, a style swap
-// reaches the Trainer, closing during a run leaves a valid checkpoint, and the queue
-// goes on after a failure.
+// the plots and previews appear, stop saves, resume from the run browser (saved previews
+// come back into the Samples history), a style swap reaches the Trainer, closing during a
+// run leaves a valid checkpoint, and the queue goes on after a failure.
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -80,6 +80,8 @@ class TrainingTest : public QObject {
     QVERIFY(w.controller()->isActive());
     QTRY_VERIFY_WITH_TIMEOUT(w.plotsView()->pointCount(QStringLiteral("loss/total")) >= 3, kRunTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(!w.samplesView()->labels().isEmpty(), kRunTimeoutMs);
+    const QString label = w.samplesView()->labels().front();
+    QTRY_VERIFY_WITH_TIMEOUT(w.samplesView()->sampleCount(label) >= 2, kRunTimeoutMs);
     QVERIFY(w.statusText().contains(QStringLiteral("it/s")));
 
     // Pause, then stop while paused: the stop still saves.
@@ -102,6 +104,10 @@ class TrainingTest : public QObject {
     log.attach(w.controller());
     QVERIFY2(runs->resumeSelected(&error), qPrintable(error));
     QVERIFY(w.plotsView()->pointCount(QStringLiteral("loss/total")) >= 3);  // history from metrics.sqlite
+    // ... and the previews from RUN/samples, so the history slider walks the old steps.
+    QVERIFY(w.samplesView()->sampleCount(label) >= 2);
+    w.samplesView()->showHistory(label, 0);
+    QCOMPARE(w.samplesView()->historyStep(), 5);
     QTRY_VERIFY_WITH_TIMEOUT(log.contains(QStringLiteral("resumed from")), kRunTimeoutMs);
     const int before = w.plotsView()->pointCount(QStringLiteral("loss/total"));
     QTRY_VERIFY_WITH_TIMEOUT(w.plotsView()->pointCount(QStringLiteral("loss/total")) > before + 2, kRunTimeoutMs);

@@ -4,7 +4,12 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPainter>
 #include <QTabWidget>
 
 #include <thread>
@@ -13,6 +18,7 @@
 #include "ui/main_window.h"
 #include "ui/plots_view.h"
 #include "ui/samples_view.h"
+#include "ui/saved_samples.h"
 #include "ui/scalar_history.h"
 #include "ui/setup_panel.h"
 #include "ui/studio_catalog.h"
@@ -33,6 +39,22 @@ vds::SampleEvent fakeSample(int64_t step, const std::string& label, int clips) {
   for (size_t i = 0; i < s.rgb.size(); ++i) s.rgb[i] = static_cast<uint8_t>(i * 7 + step);
   for (int c = 0; c < clips; ++c) s.captions.push_back("clip " + std::to_string(c));
   return s;
+}
+
+// A contact sheet of `s` as io/image_io.h lays one out: rows are clips, frames left to
+// right, each pixel repeated `scale` times, `padding` grey pixels between and around.
+QImage sheetOf(const vds::SampleEvent& s, int scale, int padding) {
+  QImage sheet(s.frames * s.width * scale + (s.frames + 1) * padding,
+               s.clips * s.height * scale + (s.clips + 1) * padding, QImage::Format_RGB888);
+  sheet.fill(QColor(128, 128, 128));
+  const VideoClips clips = VideoClips::fromSample(s);
+  QPainter p(&sheet);
+  for (int c = 0; c < s.clips; ++c)
+    for (int f = 0; f < s.frames; ++f)
+      p.drawImage(QRect(padding + f * (s.width * scale + padding), padding + c * (s.height * scale + padding),
+                        s.width * scale, s.height * scale),
+                  clips.frame(c, f));
+  return sheet;
 }
 
 }  // namespace
@@ -129,6 +151,50 @@ class WidgetsTest : public QObject {
     plots.replotNow();
     QCOMPARE(adm->value(), 0.5);  // once reported, it follows the run again
     QCOMPARE(plots.latestValue(QStringLiteral("diag/lambda_adm")).value_or(-1), 0.5);
+  }
+
+  // Saved previews come back frame for frame; a sheet without its layout file is skipped.
+  void savedPreviewsReloadIntoTheHistory() {
+    QTemporaryDir run;
+    const QString stepDir = run.filePath(QStringLiteral("samples/step-000005"));
+    QVERIFY(QDir().mkpath(stepDir));
+    QVERIFY(QDir().mkpath(run.filePath(QStringLiteral("samples/step-000010"))));
+    const vds::SampleEvent original = fakeSample(5, "student-1step", 2);
+    QJsonObject layout{{QStringLiteral("label"), QStringLiteral("student-1step")},
+                       {QStringLiteral("clips"), 2},
+                       {QStringLiteral("frames"), 3},
+                       {QStringLiteral("height"), 4},
+                       {QStringLiteral("width"), 4},
+                       {QStringLiteral("scale"), 2},
+                       {QStringLiteral("padding"), 2},
+                       {QStringLiteral("captions"), QJsonArray{QStringLiteral("clip 0"), QStringLiteral("clip 1")}}};
+    for (const QString& step : {QStringLiteral("5"), QStringLiteral("10")}) {
+      const QString dir = run.filePath(QStringLiteral("samples/step-%1").arg(step.toInt(), 6, 10, QLatin1Char('0')));
+      QVERIFY(sheetOf(original, 2, 2).save(dir + QStringLiteral("/student-1step.png")));
+      QFile json(dir + QStringLiteral("/student-1step.json"));
+      QVERIFY(json.open(QIODevice::WriteOnly));
+      json.write(QJsonDocument(layout).toJson());
+    }
+    QVERIFY(sheetOf(original, 2, 2).save(stepDir + QStringLiteral("/old.png")));  // no layout file
+
+    SamplesView view;
+    const QStringList skipped = view.loadSavedSamples(run.path().toStdString());
+    QCOMPARE(skipped.size(), 1);
+    QVERIFY(skipped.front().contains(QStringLiteral("old.png")));
+    QCOMPARE(view.sampleCount(QStringLiteral("student-1step")), 2);
+    view.showHistory(QStringLiteral("student-1step"), 0);
+    QCOMPARE(view.historyStep(), 5);
+    view.showHistory(QStringLiteral("student-1step"), 1);
+    QCOMPARE(view.historyStep(), 10);
+
+    const SavedSamples saved = readSavedSamples(run.path().toStdString());
+    QCOMPARE(saved.samples.size(), size_t{2});
+    QCOMPARE(saved.samples[0].rgb, original.rgb);
+    QCOMPARE(saved.samples[0].captions, original.captions);
+    layout[QStringLiteral("frames")] = 4;  // a layout that does not fit the sheet
+    QString error;
+    QVERIFY(!sampleFromSheet(sheetOf(original, 2, 2), layout, &error));
+    QVERIFY(error.contains(QStringLiteral("layout says")));
   }
 
   void plotsShowEveryKeyBinsAndGradNorms() {
