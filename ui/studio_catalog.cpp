@@ -4,7 +4,6 @@
 #include <QFileInfo>
 
 #include <algorithm>
-#include <ctime>
 #include <regex>
 
 #include "core/errors.h"
@@ -13,6 +12,7 @@
 #include "eval/evaluate.h"
 #include "io/metrics_store.h"
 #include "methods/registry.h"
+#include "methods/run_setup.h"
 
 namespace fs = std::filesystem;
 
@@ -132,21 +132,9 @@ QStringList heldoutCaptions(int count) {
   return out;
 }
 
-fs::path workspaceOf(const Config& config) {
-  const std::string ws = config.get<std::string>("run.workspace");
-  return ws.empty() ? defaultWorkspace() : fs::path(ws);
-}
+fs::path workspaceOf(const Config& config) { return runWorkspace(config); }
 
-fs::path runDirFor(const Config& config) {
-  std::string name = config.get<std::string>("run.name");
-  if (name.empty()) {
-    const std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    name = config.get<std::string>("method.name") + "-" + stamp;
-  }
-  return workspaceOf(config) / "runs" / name;
-}
+fs::path runDirFor(const Config& config) { return defaultRunDir(config); }
 
 int64_t newestCheckpointStep(const fs::path& runDir) {
   // Checkpoint folders are step-NNNNNN (train/checkpoint.h); staging leftovers have other names.

@@ -80,9 +80,9 @@ PackageEntry describePackage(const QString& specOrPath);
 // world (eval/evaluate.h), the prompts `vdstudio-cli compare` and eval use by default.
 QStringList heldoutCaptions(int count);
 
-// The workspace a config writes to (run.workspace, else the default one).
+// methods/run_setup.h's runWorkspace and defaultRunDir, for the widgets, which do not
+// include LibTorch headers: the CLI and the studio name run folders alike.
 std::filesystem::path workspaceOf(const Config& config);
-// WORKSPACE/runs/NAME, where NAME is run.name or method-date, as the CLI picks it.
 std::filesystem::path runDirFor(const Config& config);
 std::vector<RunEntry> scanRuns(const std::filesystem::path& workspace);
 RunEntry describeRun(const std::filesystem::path& runDir);

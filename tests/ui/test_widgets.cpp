@@ -311,6 +311,16 @@ class WidgetsTest : public QObject {
     QVERIFY(!describePackage(QStringLiteral("/nonexistent/package")).present);
   }
 
+  // One naming rule for the CLI and the studio (methods/run_setup.h defaultRunDir).
+  void runFoldersAreNamedAsTheCliNamesThem() {
+    const vds::Config named = resolveRunYaml("run: {name: first, workspace: /tmp/ws}\nmethod: {name: autoencoder}\n", "t");
+    QCOMPARE(QString::fromStdString(runDirFor(named).string()), QStringLiteral("/tmp/ws/runs/first"));
+    const vds::Config unnamed = resolveRunYaml("run: {workspace: /tmp/ws}\nmethod: {name: autoencoder}\n", "t");
+    const QString dir = QString::fromStdString(runDirFor(unnamed).string());
+    QVERIFY2(QRegularExpression(QStringLiteral("^/tmp/ws/runs/autoencoder-[0-9]{8}-[0-9]{6}$")).match(dir).hasMatch(),
+             qPrintable(dir));
+  }
+
   void mainWindowTabsShortcutsAndSettings() {
     QTemporaryDir dir;
     StudioOptions o;
