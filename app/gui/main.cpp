@@ -7,12 +7,14 @@
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTranslator>
 
 #include <cstdio>
 
 #include "ui/main_window.h"
 #include "ui/runs_view.h"
 #include "ui/setup_panel.h"
+#include "ui/studio_translator.h"
 
 namespace {
 
@@ -58,6 +60,9 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("vdstudio"));
   QApplication::setApplicationName(QStringLiteral("vdstudio"));
   QApplication::setApplicationVersion(QStringLiteral(VDS_VERSION));
+  // The user's language when the studio has it (LANG=de_DE.UTF-8 ...), else English.
+  QTranslator translator;
+  vds::ui::installStudioTranslation(translator, QLocale());
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "Video diffusion distillation studio"));
   parser.addHelpOption();

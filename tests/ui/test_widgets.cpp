@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QPainter>
 #include <QTabWidget>
+#include <QTranslator>
 
 #include <thread>
 
@@ -22,6 +23,7 @@
 #include "ui/scalar_history.h"
 #include "ui/setup_panel.h"
 #include "ui/studio_catalog.h"
+#include "ui/studio_translator.h"
 #include "ui_test_support.h"
 
 using namespace vds::ui;
@@ -337,6 +339,36 @@ class WidgetsTest : public QObject {
     QVERIFY(w.close());
     MainWindow again(o);
     QCOMPARE(again.tabs()->currentIndex(), 5);  // restored from QSettings
+  }
+
+  // The embedded .qm files load by locale and change what the window shows.
+  void translationsFollowTheInstalledTranslator() {
+    QTemporaryDir dir;
+    StudioOptions o;
+    o.workspace = dir.path().toStdString();
+    o.restoreSettings = false;
+    QTranslator german;
+    QVERIFY(installStudioTranslation(german, QLocale(QLocale::German, QLocale::Germany)));
+    {
+      MainWindow w(o);
+      QCOMPARE(w.tabs()->tabText(0), QStringLiteral("&Einrichtung"));
+      QCOMPARE(w.tabs()->tabText(5), QStringLiteral("&Läufe"));
+    }
+    QVERIFY(QCoreApplication::removeTranslator(&german));
+    {
+      MainWindow w(o);
+      QCOMPARE(w.tabs()->tabText(0), QStringLiteral("&Setup"));
+    }
+    // English only carries plural forms.
+    QTranslator english;
+    QVERIFY(installStudioTranslation(english, QLocale(QLocale::English, QLocale::UnitedStates)));
+    QCOMPARE(QCoreApplication::translate("vds::ui::CompareView", "generating %n column(s)…", nullptr, 1),
+             QStringLiteral("generating 1 column…"));
+    QCOMPARE(QCoreApplication::translate("vds::ui::CompareView", "generating %n column(s)…", nullptr, 3),
+             QStringLiteral("generating 3 columns…"));
+    QVERIFY(QCoreApplication::removeTranslator(&english));
+    QTranslator none;
+    QVERIFY(!installStudioTranslation(none, QLocale(QLocale::Japanese, QLocale::Japan)));
   }
 };
 
