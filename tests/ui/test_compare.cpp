@@ -11,15 +11,11 @@
 #include "ui_test_support.h"
 
 using namespace vds::ui;
+using vds::uitest::fixture;
 
 namespace {
 
 constexpr int kGenerateTimeoutMs = 120'000;
-
-QString fixture(const QString& name) {
-  const QByteArray dir = qgetenv("VDS_UI_FIXTURE_DIR");
-  return QString::fromLocal8Bit(dir) + QLatin1Char('/') + name;
-}
 
 }  // namespace
 
@@ -28,7 +24,7 @@ class CompareTest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     vds::uitest::isolateSettings();
-    if (qEnvironmentVariableIsEmpty("VDS_UI_FIXTURE_DIR") || !QFile::exists(fixture(QStringLiteral("video/model.yaml"))))
+    if (!vds::uitest::hasFixture(QStringLiteral("video")))
       QSKIP("VDS_UI_FIXTURE_DIR has no tiny packages (run the cli.sample_models fixture)");
   }
 

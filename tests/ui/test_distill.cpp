@@ -16,14 +16,11 @@
 #include "ui_test_support.h"
 
 using namespace vds::ui;
+using vds::uitest::fixture;
 
 namespace {
 
 constexpr int kRunTimeoutMs = 300'000;
-
-QString fixture(const QString& name) {
-  return QString::fromLocal8Bit(qgetenv("VDS_UI_FIXTURE_DIR")) + QLatin1Char('/') + name;
-}
 
 // 8x8 frames, 2 per clip, one object: a few iterations a second on one core.
 QString avdm2MicroYaml(const QString& workspace) {
@@ -51,7 +48,7 @@ class DistillTest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     vds::uitest::isolateSettings();
-    if (qEnvironmentVariableIsEmpty("VDS_UI_FIXTURE_DIR") || !QFile::exists(fixture(QStringLiteral("image-b/model.yaml"))))
+    if (!vds::uitest::hasFixture(QStringLiteral("image-b")))
       QSKIP("VDS_UI_FIXTURE_DIR has no tiny packages (run the cli.sample_models fixture)");
   }
 
