@@ -160,6 +160,11 @@ int SamplesView::latestStep(const QString& label) const {
   return it == samples_.end() || it->second.empty() ? -1 : static_cast<int>(it->second.rbegin()->first);
 }
 
+const VideoClips* SamplesView::latestClips(const QString& label) const {
+  const auto it = samples_.find(label);
+  return it == samples_.end() || it->second.empty() ? nullptr : &it->second.rbegin()->second;
+}
+
 QString SamplesView::historyLabel() const { return historyLabel_->currentText(); }
 
 int SamplesView::historyStep() const {

@@ -31,6 +31,8 @@ class SamplesView : public QWidget {
   QStringList labels() const;
   int sampleCount(const QString& label) const;
   int latestStep(const QString& label) const;
+  // The newest clips of a label; null when none arrived.
+  const VideoClips* latestClips(const QString& label) const;
   PlaybackClock* clock() { return clock_; }
   // The history panel's current (label, step).
   QString historyLabel() const;

@@ -108,6 +108,7 @@ void Trainer::sampleNow() {
     const torch::Tensor videos = out.videos.to(torch::kCPU).contiguous();  // [B,F,H,W,3] uint8
     std::vector<torch::Tensor> clips;
     for (int64_t i = 0; i < videos.size(0); ++i) clips.push_back(videos[i]);
+    const std::vector<std::string>& captions = out.captions.empty() ? request.captions : out.captions;
     const fs::path file = dir / (out.label + ".png");
     writePng(file, contactSheet(clips, kPreviewSheetScale, kPreviewSheetPadding));
     const nlohmann::json layout = {{"label", out.label},
@@ -117,7 +118,7 @@ void Trainer::sampleNow() {
                                    {"width", videos.size(3)},
                                    {"scale", kPreviewSheetScale},
                                    {"padding", kPreviewSheetPadding},
-                                   {"captions", request.captions}};
+                                   {"captions", captions}};
     writeFileAtomic(dir / (out.label + ".json"), layout.dump(2) + "\n");
     SampleEvent e;
     e.step = ctx_->step;
@@ -127,7 +128,7 @@ void Trainer::sampleNow() {
     e.height = static_cast<int>(videos.size(2));
     e.width = static_cast<int>(videos.size(3));
     e.rgb.assign(videos.data_ptr<uint8_t>(), videos.data_ptr<uint8_t>() + videos.numel());
-    e.captions = request.captions;
+    e.captions = captions;
     e.path = file.string();
     if (events_) events_->post(e);
   }
