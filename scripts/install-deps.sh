@@ -11,7 +11,7 @@ packages=(
   # video I/O
   libavcodec-dev libavformat-dev libswscale-dev libavutil-dev
   # GUI
-  qt6-base-dev libqt6opengl6-dev libxkbcommon-dev qt6-l10n-tools libqcustomplot-dev libimgui-dev libgl-dev libegl-dev libopengl-dev libglx-dev
+  qt6-base-dev libqt6opengl6-dev libxkbcommon-dev qt6-tools-dev qt6-l10n-tools libqcustomplot-dev libimgui-dev libgl-dev libegl-dev libopengl-dev libglx-dev
   # runtime data and test tools
   fonts-dejavu-core xvfb xauth
 )

@@ -25,12 +25,20 @@
 namespace vds::ui {
 namespace {
 
-// Steps the teacher baseline samples with, and those its students are compared at.
+// The reference teacher column, and the few-step teacher baselines a student must beat
+// (the defaults of `vdstudio-cli compare`).
 constexpr int kTeacherSteps = 25;
-constexpr int kStudentSteps[] = {1, 2, 4};
+constexpr double kTeacherCfg = 4.0;
+constexpr int kFewSteps[] = {1, 2, 4};
 const char* const kTeacherPackage = "builtin:t2v-teacher";
+// Default prompt rows: enough to see two scenes without a tall grid.
+constexpr int kDefaultPromptRows = 2;
+// What the sampler cell says for a column that samples as its package records.
+const char* const kPackageSampler = "package";
 
 enum TableColumn { kColPackage, kColSteps, kColSampler, kColCfg, kColLabel, kColCount };
+
+QString formatCfg(double cfg) { return QString::number(cfg, 'g', 3); }
 
 }  // namespace
 
@@ -179,7 +187,7 @@ CompareView::CompareView(GenerationService* service, QWidget* parent)
   });
   connect(add, &QPushButton::clicked, this, [this] {
     readColumnTable();
-    columns_.push_back({QString(), QString::fromLatin1(kTeacherPackage), 4});
+    columns_.push_back({QString(), QString::fromLatin1(kTeacherPackage), 4, QStringLiteral("ddim"), kTeacherCfg});
     writeColumnTable();
     rebuildGrid();
   });
@@ -201,19 +209,24 @@ CompareView::CompareView(GenerationService* service, QWidget* parent)
   connect(wipeRow_, &QSpinBox::valueChanged, this, wipeChanged);
   connect(prompts_, &QPlainTextEdit::textChanged, this, [this] { rebuildGrid(); });
 
-  setPrompts({tr("a red circle moving left"), tr("a blue square moving up and a green triangle moving right")});
+  table_->setToolTip(tr("sampler 'package': the package's own sampler, timesteps and guidance (distilled students)"));
+  setPrompts(defaultPrompts());
   setColumns(defaultColumns());
 }
 
+QStringList CompareView::defaultPrompts() { return heldoutCaptions(kDefaultPromptRows); }
+
 std::vector<CompareColumn> CompareView::defaultColumns() {
+  const QString teacher = QString::fromLatin1(kTeacherPackage);
+  const QString ddim = QStringLiteral("ddim");
   std::vector<CompareColumn> out;
-  out.push_back({tr("teacher"), QString::fromLatin1(kTeacherPackage), kTeacherSteps});
-  for (const auto& p : shippedPackages()) {
-    if (!p.present || p.kind != QLatin1String("video_unet") || p.spec == QLatin1String(kTeacherPackage)) continue;
-    for (int steps : kStudentSteps) out.push_back({p.name, p.spec, steps});
+  out.push_back({tr("teacher"), teacher, kTeacherSteps, ddim, kTeacherCfg});
+  for (const PackageEntry& p : studentPackages()) {
+    CompareColumn c{p.dir.section(QLatin1Char('/'), -1), p.spec};
+    c.packageSampling = true;
+    out.push_back(c);
   }
-  if (out.size() == 1)  // no student yet: the teacher itself at few steps is the naive baseline
-    for (int steps : kStudentSteps) out.push_back({tr("teacher"), QString::fromLatin1(kTeacherPackage), steps});
+  for (int steps : kFewSteps) out.push_back({tr("teacher"), teacher, steps, ddim, kTeacherCfg});
   return out;
 }
 
@@ -240,10 +253,23 @@ void CompareView::writeColumnTable() {
   for (int i = 0; i < static_cast<int>(columns_.size()); ++i) {
     const CompareColumn& c = columns_[i];
     table_->setItem(i, kColPackage, new QTableWidgetItem(c.package));
-    table_->setItem(i, kColSteps, new QTableWidgetItem(QString::number(c.steps)));
-    table_->setItem(i, kColSampler, new QTableWidgetItem(c.sampler));
-    table_->setItem(i, kColCfg, new QTableWidgetItem(QString::number(c.cfg)));
+    table_->setItem(i, kColSampler, new QTableWidgetItem(c.packageSampling ? QString::fromLatin1(kPackageSampler) : c.sampler));
     table_->setItem(i, kColLabel, new QTableWidgetItem(c.label));
+    if (!c.packageSampling) {
+      table_->setItem(i, kColSteps, new QTableWidgetItem(QString::number(c.steps)));
+      table_->setItem(i, kColCfg, new QTableWidgetItem(formatCfg(c.cfg)));
+      continue;
+    }
+    // The package decides; show what it records, read-only.
+    const std::optional<PackageSampling> own = describePackage(c.package).sampling;
+    auto* steps = new QTableWidgetItem(own ? QString::number(own->timesteps.size()) : tr("?"));
+    auto* cfg = new QTableWidgetItem(own ? formatCfg(own->cfg) : tr("?"));
+    for (QTableWidgetItem* item : {steps, cfg}) {
+      item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+      item->setToolTip(own ? tr("from the package's sampling section") : tr("the package records no sampling section"));
+    }
+    table_->setItem(i, kColSteps, steps);
+    table_->setItem(i, kColCfg, cfg);
   }
 }
 
@@ -253,9 +279,14 @@ void CompareView::readColumnTable() {
     const auto text = [&](int col) { return table_->item(i, col) ? table_->item(i, col)->text().trimmed() : QString(); };
     CompareColumn c;
     c.package = text(kColPackage);
-    c.steps = std::max(1, text(kColSteps).toInt());
     c.sampler = text(kColSampler).isEmpty() ? QStringLiteral("ddim") : text(kColSampler);
-    c.cfg = text(kColCfg).isEmpty() ? 1.0 : text(kColCfg).toDouble();
+    c.packageSampling = c.sampler.compare(QLatin1String(kPackageSampler), Qt::CaseInsensitive) == 0;
+    if (c.packageSampling) {
+      c.sampler = QStringLiteral("ddim");  // unused; kept valid should the user switch back
+    } else {
+      c.steps = std::max(1, text(kColSteps).toInt());
+      c.cfg = text(kColCfg).isEmpty() ? 1.0 : text(kColCfg).toDouble();
+    }
     c.label = text(kColLabel);
     out.push_back(c);
   }
@@ -315,10 +346,33 @@ void CompareView::rebuildGrid() {
 QString CompareView::columnHeader(int column) const {
   if (column < 0 || column >= static_cast<int>(columns_.size())) return {};
   const CompareColumn& c = columns_[column];
-  const QString name = c.label.isEmpty() ? describePackage(c.package).name : c.label;
-  QString text = c.steps == 1 ? tr("%1 · 1 step").arg(name) : tr("%1 · %2 steps").arg(name).arg(c.steps);
-  if (column < static_cast<int>(results_.size()) && results_[column].ok)
-    text += tr("\nNFE %1 · %2 ms/clip").arg(results_[column].nfe).arg(results_[column].millisecondsPerClip, 0, 'f', 1);
+  const PackageEntry package = describePackage(c.package);
+  const QString name = c.label.isEmpty() ? package.name : c.label;
+  const ClipResult* done =
+      column < static_cast<int>(results_.size()) && results_[column].ok ? &results_[column] : nullptr;
+  // What the column samples with: the finished result's own account when there is one.
+  int steps = c.steps;
+  QString sampler = c.sampler;
+  double cfg = c.cfg;
+  if (c.packageSampling && package.sampling) {
+    steps = static_cast<int>(package.sampling->timesteps.size());
+    sampler = package.sampling->sampler;
+    cfg = package.sampling->cfg;
+  }
+  if (done) {
+    steps = done->steps;
+    sampler = done->sampler;
+    cfg = done->cfg;
+  }
+  QString text = steps == 1 ? tr("%1 · 1 step").arg(name) : tr("%1 · %2 steps").arg(name).arg(steps);
+  if (c.packageSampling && !package.sampling && !done)
+    text = package.present ? tr("%1\nown sampling: none recorded").arg(name) : tr("%1\nown sampling").arg(name);
+  else if (c.packageSampling) text += tr("\nown sampling: %1, cfg %2").arg(sampler, formatCfg(cfg));
+  else text += tr("\n%1, cfg %2").arg(sampler, formatCfg(cfg));
+  if (done) {
+    text += tr("\nNFE %1 · %2 ms/clip").arg(done->nfe).arg(done->millisecondsPerClip, 0, 'f', 1);
+    if (done->imageToVideo) text += tr("\nfirst frames: held-out clips");
+  }
   return text;
 }
 
@@ -338,6 +392,7 @@ void CompareView::generate() {
     request.steps = columns_[c].steps;
     request.sampler = columns_[c].sampler;
     request.cfg = columns_[c].cfg;
+    request.packageSampling = columns_[c].packageSampling;
     request.seed = static_cast<uint64_t>(seed_->value());
     auto* watcher = new QFutureWatcher<ClipResult>(this);
     connect(watcher, &QFutureWatcher<ClipResult>::finished, this, [this, watcher, generation, c] {

@@ -1,5 +1,8 @@
-// Compare: rows are prompts, columns are (package, steps) pairs — the teacher at N steps
-// beside students at 1/2/4 steps. Generation runs on the GenerationService's thread;
+// Compare: rows are prompts, columns are (package, sampling) pairs — the teacher at N
+// steps with guidance, every distilled student sampling as its package says, and the
+// teacher at 1/2/4 steps (the naive few-step baseline), as `vdstudio-cli compare` lays
+// them out. Image-to-video columns start row i from held-out clip i's first frame, so
+// the default prompts are the held-out captions. Generation runs on the GenerationService's thread;
 // every cell shares one PlaybackClock (play, pause and scrub stay in sync), and an A/B
 // wipe shows two columns of one row split by a draggable line.
 #pragma once
@@ -29,6 +32,9 @@ struct CompareColumn {
   int steps = 4;
   QString sampler = QStringLiteral("ddim");
   double cfg = 1.0;
+  // The package's own sampling section decides sampler, timesteps and guidance (the
+  // table shows the sampler as "package"); steps, sampler and cfg above are unused.
+  bool packageSampling = false;
 };
 
 // Two clips of the same row: A left of the divider, B right of it; drag to move it.
@@ -64,8 +70,11 @@ class CompareView : public QWidget {
   void setColumns(const std::vector<CompareColumn>& columns);
   const std::vector<CompareColumn>& columns() const { return columns_; }
   void setSeed(uint64_t seed);
-  // The teacher at 25 steps and every other shipped video package at 1, 2 and 4 steps.
+  // The teacher at 25 steps (DDIM, guidance 4), every package under
+  // resources/models/students/ with its own sampling, then the teacher at 1, 2 and 4 steps.
   static std::vector<CompareColumn> defaultColumns();
+  // The first held-out captions of the evaluation world.
+  static QStringList defaultPrompts();
 
   // Queues one request per column; cells fill in as results arrive.
   void generate();

@@ -1,6 +1,8 @@
-// Text-to-video generation for the Compare and Styles views, off the UI thread. Calls
-// are serialised on one pool thread (a pool of one), so generation never competes with
-// itself for the cores, and loaded packages are cached by folder.
+// Text- and image-to-video generation for the Compare and Styles views, off the UI
+// thread. Calls are serialised on one pool thread (a pool of one), so generation never
+// competes with itself for the cores, and loaded packages are cached by folder.
+// Image-to-video packages start prompt i from the first frame of held-out clip i of the
+// evaluation world (eval/evaluate.h), as `vdstudio-cli eval` does.
 #pragma once
 #include <QFuture>
 #include <QString>
@@ -21,6 +23,10 @@ struct ClipRequest {
   int steps = 4;
   double cfg = 1.0;
   QString sampler = QStringLiteral("ddim");
+  // Sample as the package's own `sampling` section says (distilled students): its
+  // sampler, timesteps and guidance replace steps, sampler and cfg. A package without
+  // that section is an error, not a silent fallback.
+  bool packageSampling = false;
   uint64_t seed = 0;
 };
 
@@ -30,6 +36,11 @@ struct ClipResult {
   VideoClips videos;
   int64_t nfe = 0;
   double millisecondsPerClip = 0;
+  // How the clips were sampled, after packageSampling was applied.
+  QString sampler;
+  int steps = 0;  // sampled levels, not counting the clean one
+  double cfg = 1.0;
+  bool imageToVideo = false;  // first frames came from the held-out clips
 };
 
 class GenerationService {

@@ -192,6 +192,10 @@ void MainWindow::buildActions() {
 void MainWindow::connectRun() {
   EventBridge* events = run_->events();
   connect(events, &EventBridge::scalarsArrived, plots_, &PlotsView::addScalars);
+  connect(plots_, &PlotsView::lossWeightRequested, this, [this](const QString& name, double value) {
+    run_->setLossWeight(name, value);
+    appendLog(tr("asked the run to set loss weight %1 to %2").arg(name).arg(value, 0, 'g', 4));
+  });
   connect(events, &EventBridge::sampleArrived, samples_, &SamplesView::addSample);
   connect(events, &EventBridge::progressArrived, this, [this](const ProgressEvent& p) {
     stepLabel_->setText(tr("step %1 / %2").arg(p.step).arg(p.totalSteps));
@@ -239,6 +243,7 @@ void MainWindow::refreshActions() {
   stop_->setEnabled(active && s != RunState::Stopping);
   sampleNow_->setEnabled(active && s == RunState::Running);
   saveNow_->setEnabled(active && s == RunState::Running);
+  plots_->setLossWeightsEditable(active && (s == RunState::Running || s == RunState::Paused));
 }
 
 bool MainWindow::startRun(QString* error) {
@@ -269,7 +274,9 @@ bool MainWindow::startRun(QString* error) {
 
 void MainWindow::showRunHistory(const QString& runDir) {
   plots_->loadHistory(fs::path(runDir.toStdString()) / "metrics.sqlite");
-  samples_->clear();
+  const QStringList skipped = samples_->loadSavedSamples(runDir.toStdString());
+  if (!skipped.isEmpty())
+    appendLog(tr("%n saved preview(s) could not be shown, e.g. %1", "", static_cast<int>(skipped.size())).arg(skipped.front()));
 }
 
 void MainWindow::appendLog(const QString& line) {

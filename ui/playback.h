@@ -48,6 +48,7 @@ class ClipGridView : public QWidget {
   void setSingleRow(bool singleRow);
   void setShowCaptions(bool show) { showCaptions_ = show; update(); }
   const VideoClips& clips() const { return clips_; }
+  const QString& message() const { return message_; }
   int shownFrame() const { return frame_; }
   QSize sizeHint() const override { return {240, 200}; }
   QSize minimumSizeHint() const override { return {96, 80}; }

@@ -2,12 +2,14 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSlider>
 #include <QTimer>
@@ -35,6 +37,9 @@ namespace {
 constexpr int kReplotMs = 150;
 const QColor kRaw(120, 160, 220, 90);
 const QColor kSmooth(30, 90, 200);
+// Range and precision of the loss-weight editors.
+constexpr double kMaxLossWeight = 1000.0;
+constexpr int kLossWeightDecimals = 4;
 
 QVector<double> toQVector(const std::vector<double>& v) { return QVector<double>(v.begin(), v.end()); }
 
@@ -45,6 +50,23 @@ struct PlotsView::Plot {
   QWidget* box = nullptr;
   QCustomPlot* plot = nullptr;
   bool userZoomed = false;
+};
+
+// One loss weight: its editor follows the reported value, except while the user edits it
+// and after a send until the run reports the value sent.
+struct PlotsView::WeightRow {
+  QDoubleSpinBox* editor = nullptr;
+  QPushButton* set = nullptr;
+  std::string key;  // the lambda_<name> series it shows
+  bool userEdited = false;
+  std::optional<double> sent;
+  size_t sentAt = 0;  // points the series had when the value was sent
+};
+
+struct PlotsView::Suggestion {
+  QLabel* label = nullptr;
+  QPushButton* apply = nullptr;
+  double value = 0;
 };
 
 GradNormMeter::GradNormMeter(QWidget* parent) : QWidget(parent) { setMinimumHeight(48); }
@@ -110,8 +132,18 @@ PlotsView::PlotsView(QWidget* parent) : QWidget(parent) {
   auto* gradLayout = new QVBoxLayout(gradBox_);
   gradMeter_ = new GradNormMeter;
   gradLayout->addWidget(gradMeter_);
+  suggestionsHost_ = new QWidget;
+  new QHBoxLayout(suggestionsHost_);
+  suggestionsHost_->layout()->setContentsMargins(0, 0, 0, 0);
+  gradLayout->addWidget(suggestionsHost_);
   gradBox_->setVisible(false);
-  layout->addWidget(gradBox_);
+  weightsBox_ = new QGroupBox(tr("Loss weights (sent to the running method)"));
+  new QHBoxLayout(weightsBox_);
+  weightsBox_->setVisible(false);
+  auto* balanceRow = new QHBoxLayout;
+  balanceRow->addWidget(gradBox_, 3);
+  balanceRow->addWidget(weightsBox_, 2);
+  layout->addLayout(balanceRow);
 
   binsBox_ = new QGroupBox(tr("Loss by timestep bin (smoothed, newest)"));
   auto* binsLayout = new QVBoxLayout(binsBox_);
@@ -140,6 +172,7 @@ PlotsView::PlotsView(QWidget* parent) : QWidget(parent) {
     dirty_.clear();
     refreshBins();
     refreshGradMeter();
+    refreshLossWeights();
   });
   const auto redrawAll = [this] { refreshAll(); };
   connect(smoothing_, &QSlider::valueChanged, this, [this](int v) {
@@ -231,6 +264,14 @@ void PlotsView::clear() {
   binGroup_->clear();
   binsBox_->setVisible(false);
   gradBox_->setVisible(false);
+  for (auto& [name, row] : weights_) row->editor->parentWidget()->deleteLater();
+  weights_.clear();
+  for (auto& [name, s] : suggestions_) {
+    s->label->deleteLater();
+    s->apply->deleteLater();
+  }
+  suggestions_.clear();
+  weightsBox_->setVisible(false);
 }
 
 void PlotsView::refreshAll() {
@@ -238,6 +279,7 @@ void PlotsView::refreshAll() {
   dirty_.clear();
   refreshBins();
   refreshGradMeter();
+  refreshLossWeights();
 }
 
 void PlotsView::replotNow() {
@@ -313,8 +355,127 @@ void PlotsView::refreshGradMeter() {
   std::vector<std::pair<QString, double>> norms;
   for (const auto& [key, s] : history_.series())
     if (auto loss = gradNormLoss(key); loss && s.size() > 0) norms.push_back({QString::fromStdString(*loss), s.values.back()});
-  gradBox_->setVisible(!norms.empty());
+  gradMeter_->setVisible(!norms.empty());
   gradMeter_->setNorms(std::move(norms));
+  gradBox_->setVisible(!gradMeter_->isHidden() || !suggestions_.empty());
+}
+
+void PlotsView::refreshLossWeights() {
+  for (const auto& [key, s] : history_.series()) {
+    if (s.size() == 0) continue;
+    const double newest = s.values.back();
+    if (const auto name = lossWeightName(key)) {
+      auto& row = weights_[*name];
+      if (!row) {
+        row = std::make_unique<WeightRow>();
+        const QString qname = QString::fromStdString(*name);
+        auto* host = new QWidget;
+        auto* l = new QHBoxLayout(host);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->addWidget(new QLabel(tr("λ %1").arg(qname)));
+        row->editor = new QDoubleSpinBox;
+        row->editor->setRange(0.0, kMaxLossWeight);
+        row->editor->setDecimals(kLossWeightDecimals);
+        row->editor->setSingleStep(0.1);
+        row->editor->setAccelerated(true);
+        row->set = new QPushButton(tr("Set"));
+        row->set->setToolTip(tr("send the weight of loss '%1' to the running method").arg(qname));
+        l->addWidget(row->editor);
+        l->addWidget(row->set);
+        weightsBox_->layout()->addWidget(host);
+        WeightRow* raw = row.get();
+        row->key = key;
+        connect(row->editor, &QDoubleSpinBox::valueChanged, this, [raw] { raw->userEdited = true; });
+        connect(row->set, &QPushButton::clicked, this, [this, raw, qname] { sendLossWeight(qname, raw->editor->value()); });
+      }
+      row->set->setEnabled(weightsEditable_);
+      row->editor->setEnabled(weightsEditable_);
+      if (row->sent)
+        for (size_t i = std::min(row->sentAt, s.size()); i < s.size(); ++i)
+          if (std::abs(s.values[i] - *row->sent) <= 1e-9 * (1 + std::abs(*row->sent))) {
+            row->sent.reset();
+            break;
+          }
+      if (!row->userEdited && !row->sent) {
+        const QSignalBlocker block(row->editor);
+        row->editor->setValue(newest);
+      }
+    }
+    if (const auto name = suggestedWeightName(key)) {
+      auto& sug = suggestions_[*name];
+      const QString qname = QString::fromStdString(*name);
+      if (!sug) {
+        sug = std::make_unique<Suggestion>();
+        sug->label = new QLabel;
+        sug->apply = new QPushButton(tr("Apply"));
+        sug->apply->setToolTip(tr("set the weight of loss '%1' to the suggested value").arg(qname));
+        suggestionsHost_->layout()->addWidget(sug->label);
+        suggestionsHost_->layout()->addWidget(sug->apply);
+        Suggestion* raw = sug.get();
+        connect(sug->apply, &QPushButton::clicked, this, [this, raw, qname] { sendLossWeight(qname, raw->value); });
+      }
+      sug->value = newest;
+      sug->label->setText(tr("suggested λ %1 = %2").arg(qname).arg(newest, 0, 'g', 4));
+      sug->apply->setEnabled(weightsEditable_);
+    }
+  }
+  weightsBox_->setVisible(!weights_.empty());
+  gradBox_->setVisible(!gradMeter_->isHidden() || !suggestions_.empty());
+}
+
+void PlotsView::sendLossWeight(const QString& name, double value) {
+  if (auto it = weights_.find(name.toStdString()); it != weights_.end()) {
+    WeightRow& row = *it->second;
+    const QSignalBlocker block(row.editor);
+    row.editor->setValue(value);
+    row.userEdited = false;
+    row.sent = value;
+    const ScalarSeries* series = history_.find(row.key);
+    row.sentAt = series ? series->size() : 0;
+  }
+  Q_EMIT lossWeightRequested(name, value);
+}
+
+void PlotsView::setLossWeightsEditable(bool editable) {
+  weightsEditable_ = editable;
+  for (auto& [name, row] : weights_) {
+    row->editor->setEnabled(editable);
+    row->set->setEnabled(editable);
+  }
+  for (auto& [name, s] : suggestions_) s->apply->setEnabled(editable);
+}
+
+QStringList PlotsView::lossWeightNames() const {
+  QStringList out;
+  for (const auto& [name, row] : weights_) out << QString::fromStdString(name);
+  return out;
+}
+
+QDoubleSpinBox* PlotsView::lossWeightEditor(const QString& name) const {
+  const auto it = weights_.find(name.toStdString());
+  return it == weights_.end() ? nullptr : it->second->editor;
+}
+
+QAbstractButton* PlotsView::lossWeightSetButton(const QString& name) const {
+  const auto it = weights_.find(name.toStdString());
+  return it == weights_.end() ? nullptr : it->second->set;
+}
+
+std::optional<double> PlotsView::latestValue(const QString& key) const {
+  const ScalarSeries* s = history_.find(key.toStdString());
+  if (!s || s->size() == 0) return std::nullopt;
+  return s->values.back();
+}
+
+std::optional<double> PlotsView::suggestedWeight(const QString& name) const {
+  const auto it = suggestions_.find(name.toStdString());
+  if (it == suggestions_.end()) return std::nullopt;
+  return it->second->value;
+}
+
+QAbstractButton* PlotsView::applySuggestionButton(const QString& name) const {
+  const auto it = suggestions_.find(name.toStdString());
+  return it == suggestions_.end() ? nullptr : it->second->apply;
 }
 
 void PlotsView::showReadout(Plot& p, double pixelX) {
@@ -353,6 +514,6 @@ QWidget* PlotsView::plotWidget(const QString& key) const {
 
 QString PlotsView::readout() const { return readout_->text(); }
 bool PlotsView::binnedViewVisible() const { return !binsBox_->isHidden(); }
-bool PlotsView::gradMeterVisible() const { return !gradBox_->isHidden(); }
+bool PlotsView::gradMeterVisible() const { return !gradBox_->isHidden() && !gradMeter_->isHidden(); }
 
 }  // namespace vds::ui

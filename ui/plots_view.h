@@ -1,19 +1,25 @@
 // Live loss plots: one QCustomPlot per scalar key (drag to pan, wheel to zoom,
 // double-click to fit), EMA smoothing, log-y, step or wall-time x axis and a hover
 // read-out; plus a bar view of timestep-binned losses and a gradient-norm balance
-// meter, shown when a method emits those keys (see scalar_history.h).
+// meter, shown when a method emits those keys (see scalar_history.h). A method that
+// reports loss weights (lambda_<name> keys) gets an editor per weight, and a suggested
+// weight next to the balance meter gets a one-click Apply; both ask for the change
+// through lossWeightRequested (the window sends SetLossWeightCommand).
 #pragma once
 #include <QWidget>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ui/scalar_history.h"
 
+class QAbstractButton;
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QCustomPlot;
 class QGridLayout;
 class QLabel;
@@ -52,6 +58,8 @@ class PlotsView : public QWidget {
 
   QStringList keys() const;
   int pointCount(const QString& key) const;
+  // The newest value reported for a key; nullopt before the first one.
+  std::optional<double> latestValue(const QString& key) const;
   // The plot widget of one key; null when the key has not been seen.
   QWidget* plotWidget(const QString& key) const;
   // The hover read-out of the plot under the mouse (for tests and the status tip).
@@ -59,16 +67,33 @@ class PlotsView : public QWidget {
   bool binnedViewVisible() const;
   bool gradMeterVisible() const;
   GradNormMeter* gradMeter() const { return gradMeter_; }
+  // Loss weights the run reports (lambda_<name> keys), their editors and Set buttons, and
+  // the Apply button of a suggested weight; null when not reported.
+  QStringList lossWeightNames() const;
+  QDoubleSpinBox* lossWeightEditor(const QString& name) const;
+  QAbstractButton* lossWeightSetButton(const QString& name) const;
+  QAbstractButton* applySuggestionButton(const QString& name) const;
+  std::optional<double> suggestedWeight(const QString& name) const;  // what Apply sends
+  // Weight editing needs a live run; a browsed history only shows the values.
+  void setLossWeightsEditable(bool editable);
   // Re-draws now instead of on the coalescing timer (screenshots, tests).
   void replotNow();
 
+ Q_SIGNALS:
+  void lossWeightRequested(const QString& name, double value);
+
  private:
+  struct WeightRow;
+  struct Suggestion;
   struct Plot;
   Plot& plotFor(const std::string& key);
   void refreshAll();
   void refreshPlot(Plot& plot);
   void refreshBins();
   void refreshGradMeter();
+  void refreshLossWeights();
+  // Shows `value` in the weight's editor until the run reports it, and asks for it.
+  void sendLossWeight(const QString& name, double value);
   void relayout();
   void showReadout(Plot& plot, double pixelX);
 
@@ -86,6 +111,11 @@ class PlotsView : public QWidget {
   QCustomPlot* bins_ = nullptr;
   GradNormMeter* gradMeter_ = nullptr;
   QWidget* gradBox_ = nullptr;
+  QWidget* suggestionsHost_ = nullptr;
+  QWidget* weightsBox_ = nullptr;
+  std::map<std::string, std::unique_ptr<WeightRow>> weights_;
+  std::map<std::string, std::unique_ptr<Suggestion>> suggestions_;
+  bool weightsEditable_ = false;
   QTimer* replotTimer_ = nullptr;
   std::vector<std::string> dirty_;
 };

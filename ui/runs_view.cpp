@@ -50,15 +50,15 @@ RunsView::RunsView(RunController* run, QWidget* parent) : QWidget(parent), run_(
   rl->addLayout(buttons);
   split->addWidget(runsBox);
 
-  auto* queueBox = new QGroupBox(tr("Queue (runs one after another; a failure does not stop the rest)"));
+  auto* queueBox = new QGroupBox(tr("Queue (runs one after another; a failure skips to the next, Stop halts it)"));
   auto* ql = new QVBoxLayout(queueBox);
   queue_ = new QListWidget;
   ql->addWidget(queue_);
   auto* qb = new QHBoxLayout;
   auto* add = new QPushButton(tr("Add configs…"));
   auto* clear = new QPushButton(tr("Clear finished"));
-  auto* startQueueButton = new QPushButton(tr("Run queue"));
-  for (auto* b : {add, clear, startQueueButton}) qb->addWidget(b);
+  queueButton_ = new QPushButton(tr("Run queue"));
+  for (auto* b : {add, clear, queueButton_}) qb->addWidget(b);
   qb->addStretch();
   ql->addLayout(qb);
   split->addWidget(queueBox);
@@ -82,9 +82,11 @@ RunsView::RunsView(RunController* run, QWidget* parent) : QWidget(parent), run_(
     if (queueRunning()) return;
     queueFiles_.clear();
     queueStates_.clear();
+    queueRunDirs_.clear();
     queue_->clear();
+    refreshQueueButton();
   });
-  connect(startQueueButton, &QPushButton::clicked, this, &RunsView::startQueue);
+  connect(queueButton_, &QPushButton::clicked, this, &RunsView::startQueue);
   connect(run_, &RunController::runEnded, this, &RunsView::onRunEnded);
   connect(run_, &RunController::stateChanged, this, [this] { refresh(); });
 }
@@ -190,16 +192,33 @@ bool RunsView::deleteSelected(bool confirmed) {
 void RunsView::enqueue(const QString& configFile) {
   queueFiles_ << configFile;
   queueStates_ << tr("pending");
+  queueRunDirs_ << QString();
   queue_->addItem(QStringLiteral("%1 — %2").arg(configFile, queueStates_.back()));
+  refreshQueueButton();
 }
 
 QStringList RunsView::queueStates() const { return queueStates_; }
+
+bool RunsView::isQueueHalted() const {
+  if (queueRunning()) return false;
+  return queueStates_.contains(runStateName(RunState::Stopped)) && queueStates_.contains(tr("pending"));
+}
+
+void RunsView::setQueueState(int index, const QString& state) {
+  queueStates_[index] = state;
+  queue_->item(index)->setText(QStringLiteral("%1 — %2").arg(queueFiles_[index], state));
+}
+
+void RunsView::refreshQueueButton() {
+  queueButton_->setText(queueStates_.contains(runStateName(RunState::Stopped)) ? tr("Resume queue") : tr("Run queue"));
+  queueButton_->setEnabled(!queueRunning());
+}
 
 void RunsView::startQueue() {
   if (queueRunning() || run_->isActive()) return;
   queueIndex_ = -1;
   for (int i = 0; i < queueStates_.size(); ++i)
-    if (queueStates_[i] == tr("pending")) {
+    if (queueStates_[i] == tr("pending") || queueStates_[i] == runStateName(RunState::Stopped)) {
       queueIndex_ = i;
       break;
     }
@@ -212,10 +231,6 @@ void RunsView::startQueue() {
 
 void RunsView::startNextInQueue() {
   while (queueIndex_ >= 0 && queueIndex_ < queueFiles_.size()) {
-    const auto setState = [this](const QString& s) {
-      queueStates_[queueIndex_] = s;
-      queue_->item(queueIndex_)->setText(QStringLiteral("%1 — %2").arg(queueFiles_[queueIndex_], s));
-    };
     QFile f(queueFiles_[queueIndex_]);
     QString error;
     if (!f.open(QIODevice::ReadOnly)) {
@@ -224,25 +239,38 @@ void RunsView::startNextInQueue() {
       RunRequest request;
       request.configYaml = f.readAll().toStdString();
       request.sourceName = queueFiles_[queueIndex_].toStdString();
+      // A stopped entry continues its own run folder from the checkpoint Stop saved.
+      if (queueStates_[queueIndex_] == runStateName(RunState::Stopped) && !queueRunDirs_[queueIndex_].isEmpty()) {
+        request.runDir = queueRunDirs_[queueIndex_].toStdString();
+        request.resume = true;
+      }
       if (run_->start(request, &error)) {
-        setState(tr("running"));
+        queueRunDirs_[queueIndex_] = run_->runDir();
+        setQueueState(queueIndex_, tr("running"));
+        refreshQueueButton();
         return;  // onRunEnded moves on
       }
     }
-    setState(tr("failed: %1").arg(error));
+    setQueueState(queueIndex_, tr("failed: %1").arg(error));
     ++queueIndex_;
   }
   queueIndex_ = -1;
   refresh();
+  refreshQueueButton();
   Q_EMIT queueFinished();
 }
 
 void RunsView::onRunEnded(RunState state, const QString& message) {
   refresh();
   if (!queueRunning()) return;
-  const QString text = state == RunState::Failed ? tr("failed: %1").arg(message) : runStateName(state);
-  queueStates_[queueIndex_] = text;
-  queue_->item(queueIndex_)->setText(QStringLiteral("%1 — %2").arg(queueFiles_[queueIndex_], text));
+  setQueueState(queueIndex_, state == RunState::Failed ? tr("failed: %1").arg(message) : runStateName(state));
+  if (state == RunState::Stopped) {
+    // The user stopped it: halt here, leaving the rest queued for Resume queue.
+    queueIndex_ = -1;
+    refreshQueueButton();
+    Q_EMIT queueHalted();
+    return;
+  }
   ++queueIndex_;
   startNextInQueue();
 }

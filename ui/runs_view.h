@@ -1,6 +1,8 @@
 // Runs: every run folder of the workspace (status, method, step, newest losses) with
 // resume, clone-with-edits and delete (confirmed), plus a queue of configs that run one
-// after another; a config that fails is marked and the queue goes on with the next.
+// after another. A config that fails is marked and the queue goes on with the next; a
+// run the user stops halts the queue (the rest stay pending) until Resume queue, which
+// resumes the stopped run from its checkpoint and then goes on.
 #pragma once
 #include <QWidget>
 
@@ -9,6 +11,7 @@
 #include "ui/studio_catalog.h"
 
 class QListWidget;
+class QPushButton;
 class QTableWidget;
 class QLabel;
 
@@ -39,17 +42,24 @@ class RunsView : public QWidget {
   // The queue: YAML files run in order.
   void enqueue(const QString& configFile);
   QStringList queueStates() const;  // "pending", "running", "finished", "stopped", "failed: ..."
+  // Runs the queue from its first stopped (resumed) or pending entry: Run queue and
+  // Resume queue are this one action.
   void startQueue();
   bool queueRunning() const { return queueIndex_ >= 0; }
+  // A user Stop halted the queue, with entries still to run.
+  bool isQueueHalted() const;
 
  Q_SIGNALS:
   void resumed(const QString& runDir);
   void openRequested(const QString& runDir);
   void cloneRequested(const QString& yamlText);
   void queueFinished();
+  void queueHalted();
 
  private:
   void startNextInQueue();
+  void setQueueState(int index, const QString& state);
+  void refreshQueueButton();
   void onRunEnded(RunState state, const QString& message);
   const RunEntry* selected() const;
 
@@ -60,6 +70,8 @@ class RunsView : public QWidget {
   QLabel* workspaceLabel_ = nullptr;
   QListWidget* queue_ = nullptr;
   QStringList queueFiles_, queueStates_;
+  QStringList queueRunDirs_;  // the run folder of a stopped entry, resumed by Resume queue
+  QPushButton* queueButton_ = nullptr;
   int queueIndex_ = -1;
 };
 

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 
+#include "ui/saved_samples.h"
+
 namespace vds::ui {
 
 SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
@@ -117,6 +119,13 @@ void SamplesView::clear() {
   placeholder_->setVisible(true);
 }
 
+QStringList SamplesView::loadSavedSamples(const std::filesystem::path& runDir) {
+  clear();
+  const SavedSamples saved = readSavedSamples(runDir);
+  for (const SampleEvent& sample : saved.samples) addSample(sample);
+  return saved.skipped;
+}
+
 void SamplesView::refreshHistory() {
   const auto it = samples_.find(historyLabel_->currentText());
   if (it == samples_.end() || it->second.empty()) {
@@ -149,6 +158,11 @@ int SamplesView::sampleCount(const QString& label) const {
 int SamplesView::latestStep(const QString& label) const {
   const auto it = samples_.find(label);
   return it == samples_.end() || it->second.empty() ? -1 : static_cast<int>(it->second.rbegin()->first);
+}
+
+const VideoClips* SamplesView::latestClips(const QString& label) const {
+  const auto it = samples_.find(label);
+  return it == samples_.end() || it->second.empty() ? nullptr : &it->second.rbegin()->second;
 }
 
 QString SamplesView::historyLabel() const { return historyLabel_->currentText(); }

@@ -4,6 +4,7 @@
 #pragma once
 #include <QWidget>
 
+#include <filesystem>
 #include <map>
 
 #include "train/events.h"
@@ -23,10 +24,15 @@ class SamplesView : public QWidget {
 
   void addSample(const SampleEvent& sample);
   void clear();
+  // Replaces the samples with the previews RUN saved (a resumed or browsed run); returns
+  // the sheets that could not be read, with the reason (see saved_samples.h).
+  QStringList loadSavedSamples(const std::filesystem::path& runDir);
   // Labels seen so far and the steps stored for one of them.
   QStringList labels() const;
   int sampleCount(const QString& label) const;
   int latestStep(const QString& label) const;
+  // The newest clips of a label; null when none arrived.
+  const VideoClips* latestClips(const QString& label) const;
   PlaybackClock* clock() { return clock_; }
   // The history panel's current (label, step).
   QString historyLabel() const;

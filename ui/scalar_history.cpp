@@ -77,4 +77,22 @@ std::optional<std::string> gradNormLoss(const std::string& key) {
   return key.substr(pos + marker.size());
 }
 
+namespace {
+
+// The rest of the key's last component after `prefix`, when it starts with it.
+std::optional<std::string> lastComponentAfter(const std::string& key, const std::string& prefix) {
+  const auto slash = key.rfind('/');
+  const std::string last = slash == std::string::npos ? key : key.substr(slash + 1);
+  if (last.size() <= prefix.size() || last.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+  return last.substr(prefix.size());
+}
+
+}  // namespace
+
+std::optional<std::string> lossWeightName(const std::string& key) { return lastComponentAfter(key, "lambda_"); }
+
+std::optional<std::string> suggestedWeightName(const std::string& key) {
+  return lastComponentAfter(key, "suggested_lambda_");
+}
+
 }  // namespace vds::ui

@@ -7,6 +7,10 @@
 //  - timestep bins: the last component is t<lo>-<hi> or t<t> (loss/dmd/t0-249), or a
 //    tbin/<lo>-<hi> tail (diag/dmd/tbin/250-499); the group is the key without its bin.
 //  - gradient norms: any key with a grad_norm/<loss> part, e.g. diag/grad_norm/dmd.
+//  - loss weights: a key whose last component is lambda_<name> (diag/lambda_adm) is the
+//    current weight of a loss the method lets SetLossWeightCommand{name} change; one whose
+//    last component is suggested_lambda_<name> (diag/balance/suggested_lambda_adm) is the
+//    weight that would balance the gradient norms.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -49,5 +53,9 @@ std::vector<double> emaSmooth(const std::vector<double>& values, double smoothin
 std::optional<TimestepBin> parseTimestepBin(const std::string& key);
 // The loss name of a gradient-norm key, or nullopt.
 std::optional<std::string> gradNormLoss(const std::string& key);
+// The loss-weight name of a lambda_<name> key, or nullopt.
+std::optional<std::string> lossWeightName(const std::string& key);
+// The loss-weight name of a suggested_lambda_<name> key, or nullopt.
+std::optional<std::string> suggestedWeightName(const std::string& key);
 
 }  // namespace vds::ui

@@ -4,13 +4,15 @@
 #include <QFileInfo>
 
 #include <algorithm>
-#include <ctime>
 #include <regex>
 
 #include "core/errors.h"
 #include "core/paths.h"
+#include "data/shapes_world.h"
+#include "eval/evaluate.h"
 #include "io/metrics_store.h"
 #include "methods/registry.h"
+#include "methods/run_setup.h"
 
 namespace fs = std::filesystem;
 
@@ -22,6 +24,8 @@ namespace {
 const std::vector<std::string> kShippedPackageNames = {
     "autoencoder", "text-encoder", "image-base",   "t2v-teacher",  "i2v-teacher",
     "style-outline", "style-checker", "style-pastel", "style-pixel", "eval-net"};
+// The folder under resources/models that holds distilled students, one package each.
+const char* const kStudentsFolder = "students";
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
@@ -75,6 +79,15 @@ PackageEntry describePackage(const QString& specOrPath) {
     if (n["kind"]) p.kind = qs(n["kind"].as<std::string>());
     if (n["name"]) p.name = qs(n["name"].as<std::string>());
     if (n["description"]) p.description = qs(n["description"].as<std::string>());
+    if (const YAML::Node s = n["sampling"]; s && s.IsMap()) {
+      // Display only: loading the package validates the section (pipeline/model_zoo.cpp).
+      PackageSampling sampling;
+      if (s["sampler"]) sampling.sampler = qs(s["sampler"].as<std::string>());
+      if (s["timesteps"] && s["timesteps"].IsSequence())
+        for (const auto& t : s["timesteps"]) sampling.timesteps.push_back(t.as<double>());
+      if (s["cfg"]) sampling.cfg = s["cfg"].as<double>();
+      p.sampling = sampling;
+    }
     p.present = true;
   } catch (const std::exception&) {
     p.present = false;
@@ -88,27 +101,40 @@ std::vector<PackageEntry> shippedPackages() {
   const fs::path dir = resourcesDir() / "models";
   if (fs::is_directory(dir))
     for (const auto& e : fs::directory_iterator(dir))
-      if (e.is_directory() && std::find(names.begin(), names.end(), e.path().filename().string()) == names.end())
+      if (e.is_directory() && e.path().filename().string() != kStudentsFolder &&
+          std::find(names.begin(), names.end(), e.path().filename().string()) == names.end())
         names.push_back(e.path().filename().string());
   for (const auto& n : names) out.push_back(describePackage(qs("builtin:" + n)));
+  for (auto& s : studentPackages()) out.push_back(std::move(s));
   return out;
 }
 
-fs::path workspaceOf(const Config& config) {
-  const std::string ws = config.get<std::string>("run.workspace");
-  return ws.empty() ? defaultWorkspace() : fs::path(ws);
+std::vector<PackageEntry> studentPackages() {
+  std::vector<std::string> names;
+  const fs::path dir = resourcesDir() / "models" / kStudentsFolder;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return {};
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_directory()) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  std::vector<PackageEntry> out;
+  for (const auto& n : names) out.push_back(describePackage(qs(std::string("builtin:") + kStudentsFolder + "/" + n)));
+  return out;
 }
 
-fs::path runDirFor(const Config& config) {
-  std::string name = config.get<std::string>("run.name");
-  if (name.empty()) {
-    const std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    name = config.get<std::string>("method.name") + "-" + stamp;
-  }
-  return workspaceOf(config) / "runs" / name;
+QStringList heldoutCaptions(int count) {
+  // Captions depend on the world's seed and object count only, not on the frame size.
+  WorldOptions world;
+  world.seed = kEvalWorldSeed;
+  const ShapesWorld shapes(world);
+  QStringList out;
+  for (int i = 0; i < count; ++i) out << qs(shapes.spec(Split::heldout, i).caption);
+  return out;
 }
+
+fs::path workspaceOf(const Config& config) { return runWorkspace(config); }
+
+fs::path runDirFor(const Config& config) { return defaultRunDir(config); }
 
 int64_t newestCheckpointStep(const fs::path& runDir) {
   // Checkpoint folders are step-NNNNNN (train/checkpoint.h); staging leftovers have other names.

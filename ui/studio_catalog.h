@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,14 @@ struct PresetEntry {
   QString method;  // method.name of the preset, when it names one
 };
 
+// A diffusion package's own `sampling` section (pipeline/model_zoo.h): distilled students
+// record the sampler, the exact timesteps and the guidance they were trained for.
+struct PackageSampling {
+  QString sampler;
+  std::vector<double> timesteps;  // noisiest first
+  double cfg = 1.0;
+};
+
 // A model package folder (ARCHITECTURE §3), or a shipped one that is not there yet.
 struct PackageEntry {
   QString spec;         // "builtin:NAME" for shipped packages, else the folder path
@@ -35,6 +44,7 @@ struct PackageEntry {
   QString name;         // model.yaml name, or the folder name
   QString description;  // model.yaml description
   bool present = false; // model.yaml exists and parses
+  std::optional<PackageSampling> sampling;  // the manifest's sampling section, when it has one
 };
 
 // A run folder under WORKSPACE/runs.
@@ -57,14 +67,22 @@ Config resolveRunYaml(const std::string& yamlText, const std::string& sourceName
 Config loadRunYaml(const std::filesystem::path& file);
 
 std::vector<PresetEntry> presets();
-// Every package under resources/models plus the shipped names that are still missing.
+// Every package under resources/models plus the shipped names that are still missing,
+// then the distilled students (studentPackages()).
 std::vector<PackageEntry> shippedPackages();
+// The packages under resources/models/students/, as "builtin:students/NAME", sorted by
+// name; empty when that folder does not exist yet.
+std::vector<PackageEntry> studentPackages();
 // Reads one package folder's manifest (no weights are loaded).
 PackageEntry describePackage(const QString& specOrPath);
 
-// The workspace a config writes to (run.workspace, else the default one).
+// The captions of the first `count` clips of the Shapes held-out split of the evaluation
+// world (eval/evaluate.h), the prompts `vdstudio-cli compare` and eval use by default.
+QStringList heldoutCaptions(int count);
+
+// methods/run_setup.h's runWorkspace and defaultRunDir, for the widgets, which do not
+// include LibTorch headers: the CLI and the studio name run folders alike.
 std::filesystem::path workspaceOf(const Config& config);
-// WORKSPACE/runs/NAME, where NAME is run.name or method-date, as the CLI picks it.
 std::filesystem::path runDirFor(const Config& config);
 std::vector<RunEntry> scanRuns(const std::filesystem::path& workspace);
 RunEntry describeRun(const std::filesystem::path& runDir);

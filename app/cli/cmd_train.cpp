@@ -4,7 +4,6 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <ctime>
 #include <thread>
 #include <unistd.h>
 
@@ -119,19 +118,6 @@ Config loadJobConfig(const TrainArgs& a) {
   applyOverrides(config, a.sets);
   if (a.steps > 0) config.set("trainer.steps", a.steps);
   return config;
-}
-
-fs::path defaultRunDir(const Config& config) {
-  const std::string ws = config.get<std::string>("run.workspace");
-  const fs::path workspace = ws.empty() ? defaultWorkspace() : fs::path(ws);
-  std::string name = config.get<std::string>("run.name");
-  if (name.empty()) {
-    const std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    name = config.get<std::string>("method.name") + "-" + stamp;
-  }
-  return workspace / "runs" / name;
 }
 
 void runTraining(const TrainArgs& a) {

@@ -1,18 +1,22 @@
-// vdstudio: the Qt studio. `vdstudio --screenshots DIR` trains a micro run, renders
-// every main view to DIR/<view>.png and exits (works on the offscreen platform).
+// vdstudio: the Qt studio. `vdstudio --screenshots DIR` trains a micro run (or the run
+// config given with --run), renders every main view to DIR/<view>.png and exits (works
+// on the offscreen platform).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTranslator>
 
 #include <cstdio>
 
 #include "ui/main_window.h"
 #include "ui/runs_view.h"
 #include "ui/setup_panel.h"
+#include "ui/studio_translator.h"
 
 namespace {
 
@@ -24,7 +28,7 @@ method: {name: autoencoder, autoencoder: {architecture: {channels: [8, 16], max_
 )";
 constexpr int kScreenshotRunTimeoutMs = 180'000;
 
-int takeScreenshots(const QString& dir) {
+int takeScreenshots(const QString& dir, const QString& runYaml) {
   QTemporaryDir workspace;
   vds::ui::StudioOptions options;
   options.workspace = workspace.path().toStdString();
@@ -34,7 +38,7 @@ int takeScreenshots(const QString& dir) {
   window.show();
   window.openDemo();
   QString error;
-  if (!window.setupPanel()->loadYamlText(QString::fromLatin1(kScreenshotRun), QStringLiteral("screenshot run"), &error) ||
+  if (!window.setupPanel()->loadYamlText(runYaml, QStringLiteral("screenshot run"), &error) ||
       !window.startRun(&error)) {
     std::fprintf(stderr, "vdstudio: screenshot run: %s\n", qPrintable(error));
     return 1;
@@ -58,6 +62,9 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("vdstudio"));
   QApplication::setApplicationName(QStringLiteral("vdstudio"));
   QApplication::setApplicationVersion(QStringLiteral(VDS_VERSION));
+  // The user's language when the studio has it (LANG=de_DE.UTF-8 ...), else English.
+  QTranslator translator;
+  vds::ui::installStudioTranslation(translator, QLocale());
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "Video diffusion distillation studio"));
   parser.addHelpOption();
@@ -68,12 +75,28 @@ int main(int argc, char** argv) {
   QCommandLineOption workspace(QStringLiteral("workspace"), QApplication::translate("main", "Workspace folder."),
                                QStringLiteral("DIR"));
   QCommandLineOption demo(QStringLiteral("demo"), QApplication::translate("main", "Open the first-launch demo again."));
+  QCommandLineOption run(QStringLiteral("run"),
+                         QApplication::translate("main", "With --screenshots: the run config to train and show "
+                                                         "(default: an autoencoder micro run)."),
+                         QStringLiteral("FILE"));
   parser.addOption(screenshots);
+  parser.addOption(run);
   parser.addOption(workspace);
   parser.addOption(demo);
   parser.process(app);
 
-  if (parser.isSet(screenshots)) return takeScreenshots(parser.value(screenshots));
+  if (parser.isSet(screenshots)) {
+    QString runYaml = QString::fromLatin1(kScreenshotRun);
+    if (parser.isSet(run)) {
+      QFile file(parser.value(run));
+      if (!file.open(QIODevice::ReadOnly)) {
+        std::fprintf(stderr, "vdstudio: --run: cannot read '%s'\n", qPrintable(parser.value(run)));
+        return 1;
+      }
+      runYaml = QString::fromUtf8(file.readAll());
+    }
+    return takeScreenshots(parser.value(screenshots), runYaml);
+  }
 
   vds::ui::StudioOptions options;
   if (parser.isSet(workspace)) options.workspace = parser.value(workspace).toStdString();

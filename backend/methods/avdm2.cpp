@@ -388,8 +388,9 @@ class Avdm2Distillation : public Method {
     }
     out.push_back({"teacher", teacherPreview_});
     out.push_back({"real", toUint8Video(request.videos)});
-    out.push_back({"triptych", triptych(ctx, student.latents.narrow(0, 0, 1).to(ctx.device), request.captions.front(),
-                                        request.seed)});
+    out.push_back({"triptych",
+                   triptych(ctx, student.latents.narrow(0, 0, 1).to(ctx.device), request.captions.front(), request.seed),
+                   {"generator x0", "real-score x0", "fake-score x0"}});
     return out;
   }
 

@@ -33,6 +33,9 @@ struct SampleRequest {
 struct SampleOutput {
   std::string label;
   torch::Tensor videos;
+  // One caption per video when they are not the request's prompts (e.g. the three
+  // predictions of a triptych); empty: the request's captions.
+  std::vector<std::string> captions{};
 };
 
 // Shapes world options from data.* and run.seed.

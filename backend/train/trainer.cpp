@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/device.h"
@@ -20,6 +21,10 @@ namespace fs = std::filesystem;
 
 namespace vds {
 namespace {
+
+// Preview contact sheets: each frame upscaled this much, this many pixels between cells.
+constexpr int kPreviewSheetScale = 2;
+constexpr int kPreviewSheetPadding = 2;
 
 bool allFinite(const StepResult& r) {
   for (const auto& [k, v] : r.losses)
@@ -110,8 +115,18 @@ void Trainer::sampleNow() {
     const torch::Tensor videos = out.videos.to(torch::kCPU).contiguous();  // [B,F,H,W,3] uint8
     std::vector<torch::Tensor> clips;
     for (int64_t i = 0; i < videos.size(0); ++i) clips.push_back(videos[i]);
+    const std::vector<std::string>& captions = out.captions.empty() ? request.captions : out.captions;
     const fs::path file = dir / (out.label + ".png");
-    writePng(file, contactSheet(clips, 2, 2));
+    writePng(file, contactSheet(clips, kPreviewSheetScale, kPreviewSheetPadding));
+    const nlohmann::json layout = {{"label", out.label},
+                                   {"clips", videos.size(0)},
+                                   {"frames", videos.size(1)},
+                                   {"height", videos.size(2)},
+                                   {"width", videos.size(3)},
+                                   {"scale", kPreviewSheetScale},
+                                   {"padding", kPreviewSheetPadding},
+                                   {"captions", captions}};
+    writeFileAtomic(dir / (out.label + ".json"), layout.dump(2) + "\n");
     SampleEvent e;
     e.step = ctx_->step;
     e.label = out.label;
@@ -120,7 +135,7 @@ void Trainer::sampleNow() {
     e.height = static_cast<int>(videos.size(2));
     e.width = static_cast<int>(videos.size(3));
     e.rgb.assign(videos.data_ptr<uint8_t>(), videos.data_ptr<uint8_t>() + videos.numel());
-    e.captions = request.captions;
+    e.captions = captions;
     e.path = file.string();
     if (events_) events_->post(e);
   }

@@ -28,6 +28,9 @@ struct RunPaths {
   std::filesystem::path root;
   std::filesystem::path config() const { return root / "config.yaml"; }
   std::filesystem::path checkpoints() const { return root / "checkpoints"; }
+  // samples/step-NNNNNN/LABEL.png: a contact sheet (io/image_io.h: rows are clips, frames
+  // left to right), with LABEL.json beside it giving the layout (clips, frames, height,
+  // width, scale, padding) and the captions, so a viewer can cut the frames back out.
   std::filesystem::path samples() const { return root / "samples"; }
   std::filesystem::path metrics() const { return root / "metrics.sqlite"; }
   std::filesystem::path exportDir;  // where the finished model package goes; empty: root/export

@@ -167,9 +167,22 @@ class PipelineGenerateTest : public QObject {
   void writeCliFixture() {
     const char* target = std::getenv("VDS_CLI_FIXTURE_DIR");
     if (target == nullptr) QSKIP("VDS_CLI_FIXTURE_DIR is not set");
-    vds::test::TinyPackages::write(target);
+    const vds::test::TinyPackages packages = vds::test::TinyPackages::write(target);
     const torch::Tensor frame = vds::modelRangeToFrames(frames(1, 4));
     vds::writePng(fs::path(target) / "first_frame.png", frame[0]);
+    // For the studio's suites: a distilled student laid out as under resources/models/students/
+    // (its own sampling section, references two folders up), and a second 2D style model.
+    const vds::LoadedDiffusionModel video = vds::loadDiffusionModel(packages.video());
+    vds::DiffusionSpec student = video.spec;
+    student.latent.autoencoder = "../../ae";
+    student.textEncoder = "../../text";
+    student.sampling = vds::SamplingSpec{SamplerKind::consistency, {999, 499}, 1.0};
+    vds::saveDiffusionModel(fs::path(target) / "students" / "tiny-2step", {"tiny-2step", "", {}}, vds::kKindVideoUNet,
+                            *video.module, student);
+    vds::ImageUNet styleB(vds::test::tinyUNetOptions());
+    vds::test::jitter(*styleB, 77);
+    vds::saveDiffusionModel(fs::path(target) / "image-b", {"tiny-image-b", "", {}}, vds::kKindImageUNet, *styleB,
+                            vds::test::tinySpec(false, 1));
   }
 };
 

@@ -1,6 +1,7 @@
 // Compare and Styles on the tiny packages of the cli.sample_models fixture: generation
 // off the UI thread, every cell playing the same frame, labels with steps, NFE and
-// ms per clip, the A/B wipe, a missing package shown in its cells, and the style gallery.
+// ms per clip, the A/B wipe, a missing package shown in its cells, students sampling as
+// their package records, image-to-video columns, the default layout, and the style gallery.
 #include <QApplication>
 
 #include "ui/compare_view.h"
@@ -10,15 +11,11 @@
 #include "ui_test_support.h"
 
 using namespace vds::ui;
+using vds::uitest::fixture;
 
 namespace {
 
 constexpr int kGenerateTimeoutMs = 120'000;
-
-QString fixture(const QString& name) {
-  const QByteArray dir = qgetenv("VDS_UI_FIXTURE_DIR");
-  return QString::fromLocal8Bit(dir) + QLatin1Char('/') + name;
-}
 
 }  // namespace
 
@@ -27,7 +24,7 @@ class CompareTest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     vds::uitest::isolateSettings();
-    if (qEnvironmentVariableIsEmpty("VDS_UI_FIXTURE_DIR") || !QFile::exists(fixture(QStringLiteral("video/model.yaml"))))
+    if (!vds::uitest::hasFixture(QStringLiteral("video")))
       QSKIP("VDS_UI_FIXTURE_DIR has no tiny packages (run the cli.sample_models fixture)");
   }
 
@@ -69,6 +66,59 @@ class CompareTest : public QObject {
     QCOMPARE(view.wipe()->position(), 0.25);
     const QImage shot = view.grab().toImage();
     QVERIFY(!shot.isNull());
+  }
+
+  // A student column takes sampler, timesteps and guidance from its package; an i2v column
+  // gets held-out first frames; a package without a sampling section says so in its cells.
+  void studentColumnsUseTheirPackageSampling() {
+    GenerationService service;
+    CompareView view(&service);
+    view.resize(1000, 700);
+    view.show();
+    CompareColumn student{QStringLiteral("student"), fixture(QStringLiteral("students/tiny-2step"))};
+    student.packageSampling = true;
+    CompareColumn plain{QStringLiteral("plain"), fixture(QStringLiteral("video"))};
+    plain.packageSampling = true;
+    view.setColumns({student, {QStringLiteral("i2v"), fixture(QStringLiteral("i2v")), 2, QStringLiteral("euler")}, plain});
+    QVERIFY2(view.columnHeader(0).contains(QStringLiteral("2 steps")), qPrintable(view.columnHeader(0)));
+    QVERIFY(view.columnHeader(0).contains(QStringLiteral("own sampling: consistency, cfg 1")));
+    QSignalSpy done(&view, &CompareView::generationFinished);
+    view.generate();
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kGenerateTimeoutMs);
+    QVERIFY(!view.cell(0, 0)->clips().empty());
+    QVERIFY2(view.columnHeader(0).contains(QStringLiteral("NFE 2")), qPrintable(view.columnHeader(0)));
+    QVERIFY(view.columnHeader(0).contains(QStringLiteral("ms/clip")));
+    QVERIFY2(!view.cell(1, 1)->clips().empty(), qPrintable(view.cell(1, 1)->message()));
+    QVERIFY(view.columnHeader(1).contains(QStringLiteral("first frames: held-out clips")));
+    QVERIFY(view.columnHeader(1).contains(QStringLiteral("euler, cfg 1")));
+    QVERIFY(view.cell(0, 2)->clips().empty());
+    QVERIFY2(view.cell(0, 2)->message().contains(QStringLiteral("no 'sampling' section")), qPrintable(view.cell(0, 2)->message()));
+  }
+
+  // First launch: teacher at 25 steps, each package under resources/models/students/ with
+  // its own sampling, then the teacher at 1, 2 and 4 steps; no students folder is fine.
+  void defaultLayoutListsStudentsBetweenTeachers() {
+    QTemporaryDir resources;
+    QVERIFY(QFile::link(qEnvironmentVariable("VDS_UI_FIXTURE_DIR"), resources.filePath(QStringLiteral("models"))));
+    qputenv("VDS_RESOURCES", resources.path().toLocal8Bit());
+    std::vector<CompareColumn> columns = CompareView::defaultColumns();
+    QCOMPARE(columns.size(), size_t{5});
+    QCOMPARE(columns[0].steps, 25);
+    QCOMPARE(columns[0].cfg, 4.0);
+    QVERIFY(!columns[0].packageSampling);
+    QCOMPARE(columns[1].package, QStringLiteral("builtin:students/tiny-2step"));
+    QVERIFY(columns[1].packageSampling);
+    for (int i = 0; i < 3; ++i) {
+      QCOMPARE(columns[2 + i].steps, std::vector<int>({1, 2, 4})[i]);
+      QCOMPARE(columns[2 + i].package, QStringLiteral("builtin:t2v-teacher"));
+    }
+    QCOMPARE(CompareView::defaultPrompts().size(), 2);
+
+    QTemporaryDir empty;
+    qputenv("VDS_RESOURCES", empty.path().toLocal8Bit());
+    columns = CompareView::defaultColumns();
+    qunsetenv("VDS_RESOURCES");
+    QCOMPARE(columns.size(), size_t{4});
   }
 
   void styleGalleryRendersEveryPresentStyle() {

@@ -1,7 +1,8 @@
 // The studio driving real (micro) runs: start from the setup panel, loss points reach
-// the plots and previews appear, stop saves, resume from the run browser, a style swap
-// reaches the Trainer, closing during a run leaves a valid checkpoint, and the queue
-// goes on after a failure.
+// the plots and previews appear, stop saves, resume from the run browser (saved previews
+// come back into the Samples history), a style swap reaches the Trainer, closing during a
+// run leaves a valid checkpoint, the queue goes on after a failure, and a Stop halts the
+// queue until Resume queue continues it.
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -24,6 +25,15 @@ using namespace vds::ui;
 namespace {
 
 constexpr int kRunTimeoutMs = 120'000;
+
+// A micro run config file that writes into `workspace`.
+bool writeQueuedConfig(const QString& file, const QString& name, int steps, const QString& workspace) {
+  QFile f(file);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
+  QString yaml = vds::uitest::microRunYaml(name, steps, 0);
+  yaml.replace(QStringLiteral("threads: 1,"), QStringLiteral("threads: 1, workspace: '%1',").arg(workspace));
+  return f.write(yaml.toUtf8()) > 0;
+}
 
 StudioOptions optionsIn(const QTemporaryDir& dir) {
   StudioOptions o;
@@ -80,6 +90,8 @@ class TrainingTest : public QObject {
     QVERIFY(w.controller()->isActive());
     QTRY_VERIFY_WITH_TIMEOUT(w.plotsView()->pointCount(QStringLiteral("loss/total")) >= 3, kRunTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(!w.samplesView()->labels().isEmpty(), kRunTimeoutMs);
+    const QString label = w.samplesView()->labels().front();
+    QTRY_VERIFY_WITH_TIMEOUT(w.samplesView()->sampleCount(label) >= 2, kRunTimeoutMs);
     QVERIFY(w.statusText().contains(QStringLiteral("it/s")));
 
     // Pause, then stop while paused: the stop still saves.
@@ -102,6 +114,10 @@ class TrainingTest : public QObject {
     log.attach(w.controller());
     QVERIFY2(runs->resumeSelected(&error), qPrintable(error));
     QVERIFY(w.plotsView()->pointCount(QStringLiteral("loss/total")) >= 3);  // history from metrics.sqlite
+    // ... and the previews from RUN/samples, so the history slider walks the old steps.
+    QVERIFY(w.samplesView()->sampleCount(label) >= 2);
+    w.samplesView()->showHistory(label, 0);
+    QCOMPARE(w.samplesView()->historyStep(), 5);
     QTRY_VERIFY_WITH_TIMEOUT(log.contains(QStringLiteral("resumed from")), kRunTimeoutMs);
     const int before = w.plotsView()->pointCount(QStringLiteral("loss/total"));
     QTRY_VERIFY_WITH_TIMEOUT(w.plotsView()->pointCount(QStringLiteral("loss/total")) > before + 2, kRunTimeoutMs);
@@ -202,6 +218,42 @@ class TrainingTest : public QObject {
     runs->selectRun(QStringLiteral("queued"));
     QVERIFY(runs->deleteSelected(true));
     QVERIFY(runs->runs().empty());
+  }
+
+  void stopHaltsTheQueueAndResumeContinuesIt() {
+    QTemporaryDir dir;
+    MainWindow w(optionsIn(dir));
+    const QString first = dir.filePath(QStringLiteral("first.yaml"));
+    const QString second = dir.filePath(QStringLiteral("second.yaml"));
+    QVERIFY(writeQueuedConfig(first, QStringLiteral("first"), 100000, dir.path()));
+    QVERIFY(writeQueuedConfig(second, QStringLiteral("second"), 3, dir.path()));
+    RunsView* runs = w.runsView();
+    runs->enqueue(first);
+    runs->enqueue(second);
+    QSignalSpy halted(runs, &RunsView::queueHalted);
+    QSignalSpy finished(runs, &RunsView::queueFinished);
+    runs->startQueue();
+    QTRY_VERIFY_WITH_TIMEOUT(w.plotsView()->pointCount(QStringLiteral("loss/total")) >= 2, kRunTimeoutMs);
+    w.controller()->stop();
+    QTRY_COMPARE_WITH_TIMEOUT(halted.count(), 1, kRunTimeoutMs);
+    QCOMPARE(finished.count(), 0);
+    QCOMPARE(runs->queueStates(), (QStringList{runStateName(RunState::Stopped), QStringLiteral("pending")}));
+    QVERIFY(runs->isQueueHalted());
+    QVERIFY(!w.controller()->isActive());
+
+    // Resume queue: the stopped run continues from its checkpoint, then the next one runs.
+    const fs::path firstDir = fs::path(dir.path().toStdString()) / "runs" / "first";
+    const int64_t stoppedAt = newestCheckpointStep(firstDir);
+    QVERIFY(stoppedAt >= 2);
+    QVERIFY(writeQueuedConfig(first, QStringLiteral("first"), static_cast<int>(stoppedAt) + 2, dir.path()));
+    LogCollector log;
+    log.attach(w.controller());
+    runs->startQueue();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kRunTimeoutMs);
+    QVERIFY(log.contains(QStringLiteral("resumed from")));
+    QCOMPARE(runs->queueStates(), (QStringList{runStateName(RunState::Finished), runStateName(RunState::Finished)}));
+    QCOMPARE(newestCheckpointStep(firstDir), stoppedAt + 2);
+    QVERIFY(!runs->isQueueHalted());
   }
 };
 

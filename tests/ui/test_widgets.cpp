@@ -4,7 +4,14 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPainter>
 #include <QTabWidget>
+#include <QTranslator>
 
 #include <thread>
 
@@ -12,9 +19,11 @@
 #include "ui/main_window.h"
 #include "ui/plots_view.h"
 #include "ui/samples_view.h"
+#include "ui/saved_samples.h"
 #include "ui/scalar_history.h"
 #include "ui/setup_panel.h"
 #include "ui/studio_catalog.h"
+#include "ui/studio_translator.h"
 #include "ui_test_support.h"
 
 using namespace vds::ui;
@@ -32,6 +41,22 @@ vds::SampleEvent fakeSample(int64_t step, const std::string& label, int clips) {
   for (size_t i = 0; i < s.rgb.size(); ++i) s.rgb[i] = static_cast<uint8_t>(i * 7 + step);
   for (int c = 0; c < clips; ++c) s.captions.push_back("clip " + std::to_string(c));
   return s;
+}
+
+// A contact sheet of `s` as io/image_io.h lays one out: rows are clips, frames left to
+// right, each pixel repeated `scale` times, `padding` grey pixels between and around.
+QImage sheetOf(const vds::SampleEvent& s, int scale, int padding) {
+  QImage sheet(s.frames * s.width * scale + (s.frames + 1) * padding,
+               s.clips * s.height * scale + (s.clips + 1) * padding, QImage::Format_RGB888);
+  sheet.fill(QColor(128, 128, 128));
+  const VideoClips clips = VideoClips::fromSample(s);
+  QPainter p(&sheet);
+  for (int c = 0; c < s.clips; ++c)
+    for (int f = 0; f < s.frames; ++f)
+      p.drawImage(QRect(padding + f * (s.width * scale + padding), padding + c * (s.height * scale + padding),
+                        s.width * scale, s.height * scale),
+                  clips.frame(c, f));
+  return sheet;
 }
 
 }  // namespace
@@ -83,6 +108,95 @@ class WidgetsTest : public QObject {
     QCOMPARE(smooth[0], 1.0);
     QVERIFY(smooth[3] > 1 && smooth[3] < 5);
     QCOMPARE(emaSmooth({3, 4}, 0.0)[1], 4.0);
+    QCOMPARE(QString::fromStdString(*lossWeightName("diag/lambda_adm")), QStringLiteral("adm"));
+    QCOMPARE(QString::fromStdString(*suggestedWeightName("diag/balance/suggested_lambda_adm")), QStringLiteral("adm"));
+    QVERIFY(!lossWeightName("diag/balance/suggested_lambda_adm"));
+    QVERIFY(!lossWeightName("diag/lambda_"));
+    QVERIFY(!suggestedWeightName("diag/lambda_adm"));
+  }
+
+  // lambda_<name> keys get an editor whose Set asks for that weight; a suggested weight
+  // next to the balance meter gets Apply. Both wait for a live run.
+  void plotsOfferLossWeightsAndTheSuggestedOne() {
+    PlotsView plots;
+    plots.show();
+    QSignalSpy asked(&plots, &PlotsView::lossWeightRequested);
+    plots.addScalars({{1, 0.1,
+                       {{"diag/lambda_adm", 1.0},
+                        {"diag/lambda_sdm", 1.0},
+                        {"diag/grad_norm/adm", 3.0},
+                        {"diag/grad_norm/sdm", 1.0},
+                        {"diag/balance/suggested_lambda_adm", 1.0 / 3}}}});
+    plots.replotNow();
+    QCOMPARE(plots.lossWeightNames(), (QStringList{QStringLiteral("adm"), QStringLiteral("sdm")}));
+    QVERIFY(plots.gradMeterVisible());
+    QDoubleSpinBox* adm = plots.lossWeightEditor(QStringLiteral("adm"));
+    QVERIFY(adm && !adm->isEnabled());
+    QVERIFY(!plots.applySuggestionButton(QStringLiteral("adm"))->isEnabled());
+    plots.setLossWeightsEditable(true);
+    QCOMPARE(adm->value(), 1.0);
+    adm->setValue(2.5);
+    plots.addScalars({{2, 0.2, {{"diag/lambda_adm", 1.0}}}});  // an edit in progress is kept
+    plots.replotNow();
+    QCOMPARE(adm->value(), 2.5);
+    plots.lossWeightSetButton(QStringLiteral("adm"))->click();
+    QCOMPARE(asked.count(), 1);
+    QCOMPARE(asked[0][0].toString(), QStringLiteral("adm"));
+    QCOMPARE(asked[0][1].toDouble(), 2.5);
+    plots.applySuggestionButton(QStringLiteral("adm"))->click();
+    QCOMPARE(asked.count(), 2);
+    QCOMPARE(asked[1][1].toDouble(), 1.0 / 3);
+    QCOMPARE(adm->value(), 0.3333);  // the editor shows it, at its precision
+    plots.replotNow();
+    QCOMPARE(adm->value(), 0.3333);  // not reset to the old value before the run reports the new one
+    plots.addScalars({{3, 0.3, {{"diag/lambda_adm", 1.0 / 3}}}, {4, 0.4, {{"diag/lambda_adm", 0.5}}}});
+    plots.replotNow();
+    QCOMPARE(adm->value(), 0.5);  // once reported, it follows the run again
+    QCOMPARE(plots.latestValue(QStringLiteral("diag/lambda_adm")).value_or(-1), 0.5);
+  }
+
+  // Saved previews come back frame for frame; a sheet without its layout file is skipped.
+  void savedPreviewsReloadIntoTheHistory() {
+    QTemporaryDir run;
+    const QString stepDir = run.filePath(QStringLiteral("samples/step-000005"));
+    QVERIFY(QDir().mkpath(stepDir));
+    QVERIFY(QDir().mkpath(run.filePath(QStringLiteral("samples/step-000010"))));
+    const vds::SampleEvent original = fakeSample(5, "student-1step", 2);
+    QJsonObject layout{{QStringLiteral("label"), QStringLiteral("student-1step")},
+                       {QStringLiteral("clips"), 2},
+                       {QStringLiteral("frames"), 3},
+                       {QStringLiteral("height"), 4},
+                       {QStringLiteral("width"), 4},
+                       {QStringLiteral("scale"), 2},
+                       {QStringLiteral("padding"), 2},
+                       {QStringLiteral("captions"), QJsonArray{QStringLiteral("clip 0"), QStringLiteral("clip 1")}}};
+    for (const QString& step : {QStringLiteral("5"), QStringLiteral("10")}) {
+      const QString dir = run.filePath(QStringLiteral("samples/step-%1").arg(step.toInt(), 6, 10, QLatin1Char('0')));
+      QVERIFY(sheetOf(original, 2, 2).save(dir + QStringLiteral("/student-1step.png")));
+      QFile json(dir + QStringLiteral("/student-1step.json"));
+      QVERIFY(json.open(QIODevice::WriteOnly));
+      json.write(QJsonDocument(layout).toJson());
+    }
+    QVERIFY(sheetOf(original, 2, 2).save(stepDir + QStringLiteral("/old.png")));  // no layout file
+
+    SamplesView view;
+    const QStringList skipped = view.loadSavedSamples(run.path().toStdString());
+    QCOMPARE(skipped.size(), 1);
+    QVERIFY(skipped.front().contains(QStringLiteral("old.png")));
+    QCOMPARE(view.sampleCount(QStringLiteral("student-1step")), 2);
+    view.showHistory(QStringLiteral("student-1step"), 0);
+    QCOMPARE(view.historyStep(), 5);
+    view.showHistory(QStringLiteral("student-1step"), 1);
+    QCOMPARE(view.historyStep(), 10);
+
+    const SavedSamples saved = readSavedSamples(run.path().toStdString());
+    QCOMPARE(saved.samples.size(), size_t{2});
+    QCOMPARE(saved.samples[0].rgb, original.rgb);
+    QCOMPARE(saved.samples[0].captions, original.captions);
+    layout[QStringLiteral("frames")] = 4;  // a layout that does not fit the sheet
+    QString error;
+    QVERIFY(!sampleFromSheet(sheetOf(original, 2, 2), layout, &error));
+    QVERIFY(error.contains(QStringLiteral("layout says")));
   }
 
   void plotsShowEveryKeyBinsAndGradNorms() {
@@ -199,6 +313,16 @@ class WidgetsTest : public QObject {
     QVERIFY(!describePackage(QStringLiteral("/nonexistent/package")).present);
   }
 
+  // One naming rule for the CLI and the studio (methods/run_setup.h defaultRunDir).
+  void runFoldersAreNamedAsTheCliNamesThem() {
+    const vds::Config named = resolveRunYaml("run: {name: first, workspace: /tmp/ws}\nmethod: {name: autoencoder}\n", "t");
+    QCOMPARE(QString::fromStdString(runDirFor(named).string()), QStringLiteral("/tmp/ws/runs/first"));
+    const vds::Config unnamed = resolveRunYaml("run: {workspace: /tmp/ws}\nmethod: {name: autoencoder}\n", "t");
+    const QString dir = QString::fromStdString(runDirFor(unnamed).string());
+    QVERIFY2(QRegularExpression(QStringLiteral("^/tmp/ws/runs/autoencoder-[0-9]{8}-[0-9]{6}$")).match(dir).hasMatch(),
+             qPrintable(dir));
+  }
+
   void mainWindowTabsShortcutsAndSettings() {
     QTemporaryDir dir;
     StudioOptions o;
@@ -215,6 +339,36 @@ class WidgetsTest : public QObject {
     QVERIFY(w.close());
     MainWindow again(o);
     QCOMPARE(again.tabs()->currentIndex(), 5);  // restored from QSettings
+  }
+
+  // The embedded .qm files load by locale and change what the window shows.
+  void translationsFollowTheInstalledTranslator() {
+    QTemporaryDir dir;
+    StudioOptions o;
+    o.workspace = dir.path().toStdString();
+    o.restoreSettings = false;
+    QTranslator german;
+    QVERIFY(installStudioTranslation(german, QLocale(QLocale::German, QLocale::Germany)));
+    {
+      MainWindow w(o);
+      QCOMPARE(w.tabs()->tabText(0), QStringLiteral("&Einrichtung"));
+      QCOMPARE(w.tabs()->tabText(5), QStringLiteral("&Läufe"));
+    }
+    QVERIFY(QCoreApplication::removeTranslator(&german));
+    {
+      MainWindow w(o);
+      QCOMPARE(w.tabs()->tabText(0), QStringLiteral("&Setup"));
+    }
+    // English only carries plural forms.
+    QTranslator english;
+    QVERIFY(installStudioTranslation(english, QLocale(QLocale::English, QLocale::UnitedStates)));
+    QCOMPARE(QCoreApplication::translate("vds::ui::CompareView", "generating %n column(s)…", nullptr, 1),
+             QStringLiteral("generating 1 column…"));
+    QCOMPARE(QCoreApplication::translate("vds::ui::CompareView", "generating %n column(s)…", nullptr, 3),
+             QStringLiteral("generating 3 columns…"));
+    QVERIFY(QCoreApplication::removeTranslator(&english));
+    QTranslator none;
+    QVERIFY(!installStudioTranslation(none, QLocale(QLocale::Japanese, QLocale::Japan)));
   }
 };
 

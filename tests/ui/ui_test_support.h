@@ -1,6 +1,8 @@
-// Shared by the UI suites: micro run configs that train in seconds on one core, and a
-// temporary workspace with the settings kept out of the user's own.
+// Shared by the UI suites: micro run configs that train in seconds on one core, a
+// temporary workspace with the settings kept out of the user's own, and the tiny
+// packages of the cli.sample_models fixture.
 #pragma once
+#include <QFile>
 #include <QStandardPaths>
 #include <QString>
 #include <QTemporaryDir>
@@ -18,6 +20,17 @@ inline QString microRunYaml(const QString& name, int steps, int sampleEvery = 5)
       .arg(name)
       .arg(steps)
       .arg(sampleEvery);
+}
+
+// A folder of the cli.sample_models fixture (tiny random packages), which CTest names in
+// VDS_UI_FIXTURE_DIR.
+inline QString fixture(const QString& name) {
+  return QString::fromLocal8Bit(qgetenv("VDS_UI_FIXTURE_DIR")) + QLatin1Char('/') + name;
+}
+
+// Whether the fixture has been written, up to the package a suite needs.
+inline bool hasFixture(const QString& package) {
+  return !qEnvironmentVariableIsEmpty("VDS_UI_FIXTURE_DIR") && QFile::exists(fixture(package + QStringLiteral("/model.yaml")));
 }
 
 inline void isolateSettings() {
