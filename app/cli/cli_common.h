@@ -47,6 +47,9 @@ void registerTrainCommands(CLI::App& app);
 void registerEvalCommands(CLI::App& app);
 void registerCompareCommands(CLI::App& app);
 
+// Applies --set KEY=VALUE overrides (values read as YAML) to a resolved config.
+void applyOverrides(Config& config, const std::vector<std::string>& sets);
+
 // A run config given by path, or by the name of a shipped preset ("avdm2-cpu-small" or
 // "distill-avdm2-cpu-small" for resources/presets/distill-avdm2-cpu-small.yaml).
 std::string resolveDistillConfig(const std::string& given);

@@ -120,11 +120,7 @@ class IterationClock : public EventSink {
 void benchTrain(const std::string& given, const std::vector<std::string>& sets, const BenchOptions& o) {
   const std::string file = resolveDistillConfig(given);
   Config config = loadRunConfig(file);
-  for (const auto& s : sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) throw ConfigError("--set '" + s + "' is not KEY=VALUE");
-    config.set(s.substr(0, eq), parseYaml(s.substr(eq + 1), "--set " + s.substr(0, eq)));
-  }
+  applyOverrides(config, sets);
   config.set("trainer.steps", int64_t{o.warmup + o.repetitions});
   config.set("trainer.log_every", int64_t{1});
   config.set("trainer.sample_every", int64_t{0});

@@ -84,15 +84,6 @@ struct TrainArgs {
   bool resume = false;
 };
 
-// Applies "key=value" overrides; the value is read as YAML, so lists and numbers work.
-void applyOverrides(Config& config, const std::vector<std::string>& sets) {
-  for (const auto& s : sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) throw ConfigError("--set '" + s + "' is not KEY=VALUE");
-    config.set(s.substr(0, eq), parseYaml(s.substr(eq + 1), "--set " + s.substr(0, eq)));
-  }
-}
-
 Config loadJobConfig(const TrainArgs& a) {
   YAML::Node user;
   std::string source;
@@ -188,6 +179,15 @@ void runTraining(const TrainArgs& a) {
 
 // A distillation config given by path, or by the name of a shipped preset
 // ("distill-avdm2-cpu-small" or "avdm2-cpu-small" for resources/presets/distill-avdm2-cpu-small.yaml).
+// Applies "key=value" overrides; the value is read as YAML, so lists and numbers work.
+void applyOverrides(Config& config, const std::vector<std::string>& sets) {
+  for (const auto& s : sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) throw ConfigError("--set '" + s + "' is not KEY=VALUE");
+    config.set(s.substr(0, eq), parseYaml(s.substr(eq + 1), "--set " + s.substr(0, eq)));
+  }
+}
+
 std::string resolveDistillConfig(const std::string& given) {
   if (fs::is_regular_file(given)) return given;
   const fs::path presets = resourcesDir() / "presets";
