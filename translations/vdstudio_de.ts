@@ -2,184 +2,213 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>main</name>
+    <message>
+        <source>Video diffusion distillation studio</source>
+        <translation>Studio für die Destillation von Video-Diffusionsmodellen</translation>
+    </message>
+    <message>
+        <source>Render each main view to DIR/&lt;view&gt;.png and exit.</source>
+        <translation>Jede Hauptansicht als DIR/&lt;view&gt;.png rendern und beenden.</translation>
+    </message>
+    <message>
+        <source>Workspace folder.</source>
+        <translation>Ordner des Arbeitsbereichs.</translation>
+    </message>
+    <message>
+        <source>Open the first-launch demo again.</source>
+        <translation>Die Demo vom ersten Start erneut öffnen.</translation>
+    </message>
+    <message>
+        <source>With --screenshots: the run config to train and show (default: an autoencoder micro run).</source>
+        <translation>Mit --screenshots: die Laufkonfiguration, die trainiert und gezeigt wird (Standard: ein Autoencoder-Mikrolauf).</translation>
+    </message>
+</context>
+<context>
     <name>vds::ui::ClipGridView</name>
     <message>
         <source>no video yet</source>
-        <translation type="unfinished"></translation>
+        <translation>noch kein Video</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::CompareView</name>
     <message>
         <source>Prompts (one per row)</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompts (einer pro Zeile)</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>Seed</translation>
     </message>
     <message>
         <source>Columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalten</translation>
     </message>
     <message>
         <source>package</source>
-        <translation type="unfinished"></translation>
+        <translation>Paket</translation>
     </message>
     <message>
         <source>steps</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritte</translation>
     </message>
     <message>
         <source>sampler</source>
-        <translation type="unfinished"></translation>
+        <translation>Sampler</translation>
     </message>
     <message>
         <source>cfg</source>
-        <translation type="unfinished"></translation>
+        <translation>cfg</translation>
     </message>
     <message>
         <source>label</source>
-        <translation type="unfinished"></translation>
+        <translation>Bezeichnung</translation>
     </message>
     <message>
         <source>Add column</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalte hinzufügen</translation>
     </message>
     <message>
         <source>Remove column</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalte entfernen</translation>
     </message>
     <message>
         <source>Defaults</source>
-        <translation type="unfinished"></translation>
+        <translation>Standardwerte</translation>
     </message>
     <message>
         <source>&amp;Generate</source>
-        <translation type="unfinished"></translation>
+        <translation>Gene&amp;rieren</translation>
     </message>
     <message>
         <source>Play</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiedergabe</translation>
     </message>
     <message>
         <source>frame</source>
-        <translation type="unfinished"></translation>
+        <translation>Frame</translation>
     </message>
     <message>
         <source>A/B wipe</source>
-        <translation type="unfinished"></translation>
+        <translation>A/B-Wischblende</translation>
     </message>
     <message>
         <source>row </source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile </translation>
     </message>
     <message>
         <source>A</source>
-        <translation type="unfinished"></translation>
+        <translation>A</translation>
     </message>
     <message>
         <source>B</source>
-        <translation type="unfinished"></translation>
+        <translation>B</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause</translation>
     </message>
     <message>
         <source>sampler &apos;package&apos;: the package&apos;s own sampler, timesteps and guidance (distilled students)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sampler &apos;package&apos;: Sampler, Zeitschritte und Guidance des Pakets selbst (destillierte Students)</translation>
     </message>
     <message>
         <source>teacher</source>
-        <translation type="unfinished"></translation>
+        <translation>Teacher</translation>
     </message>
     <message>
         <source>?</source>
-        <translation type="unfinished"></translation>
+        <translation>?</translation>
     </message>
     <message>
         <source>from the package&apos;s sampling section</source>
-        <translation type="unfinished"></translation>
+        <translation>aus dem Sampling-Abschnitt des Pakets</translation>
     </message>
     <message>
         <source>the package records no sampling section</source>
-        <translation type="unfinished"></translation>
+        <translation>das Paket enthält keinen Sampling-Abschnitt</translation>
     </message>
     <message>
         <source>press Generate</source>
-        <translation type="unfinished"></translation>
+        <translation>auf Generieren klicken</translation>
     </message>
     <message>
         <source>package %1 is not built yet (it may still be training)</source>
-        <translation type="unfinished"></translation>
+        <translation>Paket %1 ist noch nicht erstellt (es wird evtl. noch trainiert)</translation>
     </message>
     <message>
         <source>%1 · 1 step</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · 1 Schritt</translation>
     </message>
     <message>
         <source>%1 · %2 steps</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 Schritte</translation>
     </message>
     <message>
         <source>%1
 own sampling: none recorded</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+eigenes Sampling: keines hinterlegt</translation>
     </message>
     <message>
         <source>%1
 own sampling</source>
-        <translation type="unfinished"></translation>
+        <translation>%1
+eigenes Sampling</translation>
     </message>
     <message>
         <source>
 own sampling: %1, cfg %2</source>
-        <translation type="unfinished"></translation>
+        <translation>
+eigenes Sampling: %1, cfg %2</translation>
     </message>
     <message>
         <source>
 %1, cfg %2</source>
-        <translation type="unfinished"></translation>
+        <translation>
+%1, cfg %2</translation>
     </message>
     <message>
         <source>
 NFE %1 · %2 ms/clip</source>
-        <translation type="unfinished"></translation>
+        <translation>
+NFE %1 · %2 ms/Clip</translation>
     </message>
     <message>
         <source>
 first frames: held-out clips</source>
-        <translation type="unfinished"></translation>
+        <translation>
+erste Frames: zurückgehaltene Clips</translation>
     </message>
     <message numerus="yes">
         <source>generating %n column(s)…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Spalte wird generiert…</numerusform>
+            <numerusform>%n Spalten werden generiert…</numerusform>
         </translation>
     </message>
     <message>
         <source>generating…</source>
-        <translation type="unfinished"></translation>
+        <translation>wird generiert…</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>fertig</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::GradNormMeter</name>
     <message>
         <source>%1 %2% (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2 % (%3)</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::MainWindow</name>
     <message>
         <source>vdstudio — video diffusion distillation studio</source>
-        <translation type="unfinished"></translation>
+        <translation>vdstudio — Studio für die Destillation von Video-Diffusionsmodellen</translation>
     </message>
     <message>
         <source>&amp;Setup</source>
@@ -187,11 +216,11 @@ first frames: held-out clips</source>
     </message>
     <message>
         <source>&amp;Plots</source>
-        <translation>&amp;Diagramme</translation>
+        <translation>Dia&amp;gramme</translation>
     </message>
     <message>
         <source>Sa&amp;mples</source>
-        <translation>Bei&amp;spiele</translation>
+        <translation>Sam&amp;ples</translation>
     </message>
     <message>
         <source>&amp;Compare</source>
@@ -199,7 +228,7 @@ first frames: held-out clips</source>
     </message>
     <message>
         <source>St&amp;yles</source>
-        <translation>S&amp;tile</translation>
+        <translation>St&amp;ile</translation>
     </message>
     <message>
         <source>&amp;Runs</source>
@@ -211,23 +240,23 @@ first frames: held-out clips</source>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>clone</source>
-        <translation type="unfinished"></translation>
+        <translation>Klon</translation>
     </message>
     <message>
         <source>clone failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Klonen fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Training</translation>
     </message>
     <message>
         <source>&amp;Run</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Training</translation>
     </message>
     <message>
         <source>&amp;Start</source>
@@ -235,202 +264,203 @@ first frames: held-out clips</source>
     </message>
     <message>
         <source>Cannot start</source>
-        <translation type="unfinished"></translation>
+        <translation>Start nicht möglich</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pausieren</translation>
     </message>
     <message>
         <source>S&amp;top (saves)</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;toppen (speichert)</translation>
     </message>
     <message>
         <source>Sample &amp;now</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Jetzt Samples erzeugen</translation>
     </message>
     <message>
         <source>Save &amp;checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Checkpoint speichern</translation>
     </message>
     <message>
         <source>Profiler overlay</source>
-        <translation type="unfinished"></translation>
+        <translation>Profiler-Overlay</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Open config…</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfiguration ö&amp;ffnen…</translation>
     </message>
     <message>
         <source>Open run config</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufkonfiguration öffnen</translation>
     </message>
     <message>
         <source>YAML (*.yaml *.yml)</source>
-        <translation type="unfinished"></translation>
+        <translation>YAML-Dateien (*.yaml *.yml)</translation>
     </message>
     <message>
         <source>Open config</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfiguration öffnen</translation>
     </message>
     <message>
         <source>&amp;Save config…</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfiguration &amp;speichern…</translation>
     </message>
     <message>
         <source>Save run config</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufkonfiguration speichern</translation>
     </message>
     <message>
         <source>YAML (*.yaml)</source>
-        <translation type="unfinished"></translation>
+        <translation>YAML-Dateien (*.yaml)</translation>
     </message>
     <message>
         <source>Save config</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfiguration speichern</translation>
     </message>
     <message>
         <source>Choose &amp;workspace…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Arbeitsbereich wählen…</translation>
     </message>
     <message>
         <source>Workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeitsbereich</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>asked the run to set loss weight %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf aufgefordert, das Loss-Gewicht %1 auf %2 zu setzen</translation>
     </message>
     <message>
         <source>step %1 / %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt %1 / %2</translation>
     </message>
     <message>
         <source>%1 it/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 it/s</translation>
     </message>
     <message>
         <source>ETA %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Restzeit %1</translation>
     </message>
     <message>
         <source>warning: </source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung: </translation>
     </message>
     <message>
         <source>error: </source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler: </translation>
     </message>
     <message>
         <source>checkpoint at step %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkpoint bei Schritt %1: %2</translation>
     </message>
     <message>
         <source>error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler: %1</translation>
     </message>
     <message>
         <source>saving checkpoint before exit…</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkpoint wird vor dem Beenden gespeichert…</translation>
     </message>
     <message>
         <source>run failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf: %1</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
         <source>fix the invalid fields first:
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>bitte zuerst die ungültigen Felder korrigieren:
+%1</translation>
     </message>
     <message>
         <source>started %1 in %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in %2 gestartet</translation>
     </message>
     <message numerus="yes">
         <source>%n saved preview(s) could not be shown, e.g. %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n gespeicherte Vorschau konnte nicht angezeigt werden: %1</numerusform>
+            <numerusform>%n gespeicherte Vorschauen konnten nicht angezeigt werden, z. B. %1</numerusform>
         </translation>
     </message>
     <message>
         <source>welcome: the Compare tab shows the shipped packages; Setup holds a preset ready to start (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Willkommen: Der Tab Vergleich zeigt die mitgelieferten Pakete; unter Einrichtung wartet eine startbereite Voreinstellung (F5)</translation>
     </message>
     <message>
         <source>Saving a checkpoint, then closing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkpoint wird gespeichert, danach wird das Programm beendet…</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::PlotsView</name>
     <message>
         <source>Smoothing</source>
-        <translation type="unfinished"></translation>
+        <translation>Glättung</translation>
     </message>
     <message>
         <source>EMA weight on the past: 0 shows raw values</source>
-        <translation type="unfinished"></translation>
+        <translation>EMA-Gewicht der Vergangenheit: 0 zeigt die Rohwerte</translation>
     </message>
     <message>
         <source>&amp;Log y</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;y logarithmisch</translation>
     </message>
     <message>
         <source>x axis</source>
-        <translation type="unfinished"></translation>
+        <translation>x-Achse</translation>
     </message>
     <message>
         <source>step</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt</translation>
     </message>
     <message>
         <source>wall time (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Echtzeit (s)</translation>
     </message>
     <message>
         <source>filter keys…</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel filtern…</translation>
     </message>
     <message>
         <source>hover a plot to read values; drag to pan, wheel to zoom, double-click to fit</source>
-        <translation type="unfinished"></translation>
+        <translation>Maus über ein Diagramm bewegen, um Werte abzulesen; ziehen zum Verschieben, Mausrad zum Zoomen, Doppelklick zum Einpassen</translation>
     </message>
     <message>
         <source>Gradient-norm balance (newest step)</source>
-        <translation type="unfinished"></translation>
+        <translation>Balance der Gradientennormen (neuester Schritt)</translation>
     </message>
     <message>
         <source>Loss weights (sent to the running method)</source>
-        <translation type="unfinished"></translation>
+        <translation>Loss-Gewichte (werden an die laufende Methode gesendet)</translation>
     </message>
     <message>
         <source>Loss by timestep bin (smoothed, newest)</source>
-        <translation type="unfinished"></translation>
+        <translation>Loss je Zeitschritt-Bin (geglättet, neuester Stand)</translation>
     </message>
     <message>
         <source>timestep</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitschritt</translation>
     </message>
     <message>
         <source>λ %1</source>
-        <translation type="unfinished"></translation>
+        <translation>λ %1</translation>
     </message>
     <message>
         <source>Set</source>
@@ -438,7 +468,7 @@ first frames: held-out clips</source>
     </message>
     <message>
         <source>send the weight of loss &apos;%1&apos; to the running method</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewicht des Loss &apos;%1&apos; an die laufende Methode senden</translation>
     </message>
     <message>
         <source>Apply</source>
@@ -446,148 +476,148 @@ first frames: held-out clips</source>
     </message>
     <message>
         <source>set the weight of loss &apos;%1&apos; to the suggested value</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewicht des Loss &apos;%1&apos; auf den vorgeschlagenen Wert setzen</translation>
     </message>
     <message>
         <source>suggested λ %1 = %2</source>
-        <translation type="unfinished"></translation>
+        <translation>vorgeschlagen: λ %1 = %2</translation>
     </message>
     <message>
         <source>%1 · step %2 · %3 s · value %4 · smoothed %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · Schritt %2 · %3 s · Wert %4 · geglättet %5</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::ProfilerOverlay</name>
     <message>
         <source>device: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Gerät: %1</translation>
     </message>
     <message>
         <source>(no run)</source>
-        <translation type="unfinished"></translation>
+        <translation>(kein Lauf)</translation>
     </message>
     <message>
         <source>step %1 / %2 · %3 it/s · ETA %4 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt %1 / %2 · %3 it/s · Restzeit %4 s</translation>
     </message>
     <message>
         <source>RSS %1 MiB · CUDA %2 / %3 MiB (allocated / reserved)</source>
-        <translation type="unfinished"></translation>
+        <translation>RSS %1 MiB · CUDA %2 / %3 MiB (belegt / reserviert)</translation>
     </message>
     <message>
         <source>%1: %2 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 ms</translation>
     </message>
     <message>
         <source>Profiler (F12)</source>
-        <translation type="unfinished"></translation>
+        <translation>Profiler (F12)</translation>
     </message>
     <message>
         <source>Phases (ms, last log interval)</source>
-        <translation type="unfinished"></translation>
+        <translation>Phasen (ms, letztes Log-Intervall)</translation>
     </message>
     <message>
         <source>Profiler (F12; no OpenGL here, so not ImGui)</source>
-        <translation type="unfinished"></translation>
+        <translation>Profiler (F12; hier kein OpenGL, daher nicht ImGui)</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::RunController</name>
     <message>
         <source>idle</source>
-        <translation type="unfinished"></translation>
+        <translation>inaktiv</translation>
     </message>
     <message>
         <source>starting</source>
-        <translation type="unfinished"></translation>
+        <translation>startet</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft</translation>
     </message>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>pausiert</translation>
     </message>
     <message>
         <source>saving…</source>
-        <translation type="unfinished"></translation>
+        <translation>speichert…</translation>
     </message>
     <message>
         <source>finished</source>
-        <translation type="unfinished"></translation>
+        <translation>abgeschlossen</translation>
     </message>
     <message>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>gestoppt</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
         <source>a run is already active</source>
-        <translation type="unfinished"></translation>
+        <translation>es ist bereits ein Lauf aktiv</translation>
     </message>
     <message>
         <source>run folder %1 already has checkpoints; resume it from the Runs view</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufordner %1 enthält bereits Checkpoints; bitte über die Ansicht Läufe fortsetzen</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::RunsView</name>
     <message>
         <source>run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf</translation>
     </message>
     <message>
         <source>status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>method</source>
-        <translation type="unfinished"></translation>
+        <translation>Methode</translation>
     </message>
     <message>
         <source>step</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt</translation>
     </message>
     <message>
         <source>newest losses</source>
-        <translation type="unfinished"></translation>
+        <translation>neueste Loss-Werte</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisieren</translation>
     </message>
     <message>
         <source>Open plots</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagramme öffnen</translation>
     </message>
     <message>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
         <source>Clone with edits</source>
-        <translation type="unfinished"></translation>
+        <translation>Klonen und bearbeiten</translation>
     </message>
     <message>
         <source>Delete…</source>
-        <translation type="unfinished"></translation>
+        <translation>Löschen…</translation>
     </message>
     <message>
         <source>Queue (runs one after another; a failure skips to the next, Stop halts it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange (Läufe nacheinander; bei einem Fehler geht es mit dem nächsten weiter, Stoppen hält sie an)</translation>
     </message>
     <message>
         <source>Add configs…</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfigurationen hinzufügen…</translation>
     </message>
     <message>
         <source>Clear finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgeschlossene entfernen</translation>
     </message>
     <message>
         <source>Run queue</source>
@@ -595,59 +625,59 @@ first frames: held-out clips</source>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortsetzen</translation>
     </message>
     <message>
         <source>Queue run configs</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufkonfigurationen einreihen</translation>
     </message>
     <message>
         <source>YAML (*.yaml *.yml)</source>
-        <translation type="unfinished"></translation>
+        <translation>YAML-Dateien (*.yaml *.yml)</translation>
     </message>
     <message>
         <source>Workspace: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeitsbereich: %1</translation>
     </message>
     <message>
         <source>unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht lesbar</translation>
     </message>
     <message>
         <source>finished</source>
-        <translation type="unfinished"></translation>
+        <translation>abgeschlossen</translation>
     </message>
     <message>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>gestoppt</translation>
     </message>
     <message>
         <source>no checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Checkpoint</translation>
     </message>
     <message>
         <source>select a run first</source>
-        <translation type="unfinished"></translation>
+        <translation>bitte zuerst einen Lauf auswählen</translation>
     </message>
     <message>
         <source>cannot read %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden</translation>
     </message>
     <message>
         <source>Delete run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf löschen</translation>
     </message>
     <message>
         <source>Stop the run before deleting it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stoppen Sie den Lauf, bevor Sie ihn löschen.</translation>
     </message>
     <message>
         <source>Delete the run folder %1 with its checkpoints, samples and metrics? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Laufordner %1 mit seinen Checkpoints, Samples und Metriken löschen? Dies kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
         <source>pending</source>
-        <translation type="unfinished"></translation>
+        <translation>ausstehend</translation>
     </message>
     <message>
         <source>Resume queue</source>
@@ -655,164 +685,166 @@ first frames: held-out clips</source>
     </message>
     <message>
         <source>cannot read the file</source>
-        <translation type="unfinished"></translation>
+        <translation>die Datei kann nicht gelesen werden</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft</translation>
     </message>
     <message>
         <source>failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::SamplesView</name>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause</translation>
     </message>
     <message>
         <source>fps</source>
-        <translation type="unfinished"></translation>
+        <translation>fps</translation>
     </message>
     <message>
         <source>Play</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiedergabe</translation>
     </message>
     <message>
         <source>Newest previews</source>
-        <translation type="unfinished"></translation>
+        <translation>Neueste Vorschauen</translation>
     </message>
     <message>
         <source>Previews appear here at every trainer.sample_every steps, or press Sample now.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorschauen erscheinen hier alle trainer.sample_every Schritte, oder klicken Sie auf Jetzt Samples erzeugen.</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf</translation>
     </message>
     <message>
         <source>%1 · step %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · Schritt %2</translation>
     </message>
     <message>
         <source>step %1 (%2 of %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt %1 (%2 von %3)</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::SetupPanel</name>
     <message>
         <source>&amp;Method</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Methode</translation>
     </message>
     <message>
         <source>Preset</source>
-        <translation type="unfinished"></translation>
+        <translation>Voreinstellung</translation>
     </message>
     <message>
         <source>(choose a preset)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Voreinstellung wählen)</translation>
     </message>
     <message>
         <source>&amp;Load…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lade&amp;n…</translation>
     </message>
     <message>
         <source>Sa&amp;ve…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Speichern…</translation>
     </message>
     <message>
         <source>Defaults</source>
-        <translation type="unfinished"></translation>
+        <translation>Standardwerte</translation>
     </message>
     <message>
         <source>Run config (YAML, as vdstudio-cli reads it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufkonfiguration (YAML, wie vdstudio-cli sie liest)</translation>
     </message>
     <message>
         <source>Load run config</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufkonfiguration laden</translation>
     </message>
     <message>
         <source>YAML (*.yaml *.yml)</source>
-        <translation type="unfinished"></translation>
+        <translation>YAML-Dateien (*.yaml *.yml)</translation>
     </message>
     <message>
         <source>Save run config</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufkonfiguration speichern</translation>
     </message>
     <message>
         <source>YAML (*.yaml)</source>
-        <translation type="unfinished"></translation>
+        <translation>YAML-Dateien (*.yaml)</translation>
     </message>
     <message>
         <source>defaults</source>
-        <translation type="unfinished"></translation>
+        <translation>Standardwerte</translation>
     </message>
     <message>
         <source>cannot read %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden</translation>
     </message>
     <message>
         <source>fix the invalid fields first: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>bitte zuerst die ungültigen Felder korrigieren: %1</translation>
     </message>
     <message>
         <source>cannot write %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geschrieben werden</translation>
     </message>
     <message>
         <source>no preset named %1</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Voreinstellung namens %1</translation>
     </message>
     <message>
         <source>Model packages</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellpakete</translation>
     </message>
     <message>
         <source> · range %1 … %2</source>
-        <translation type="unfinished"></translation>
+        <translation> · Bereich %1 … %2</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>not built yet</source>
-        <translation type="unfinished"></translation>
+        <translation>noch nicht erstellt</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsuchen…</translation>
     </message>
     <message>
         <source>Model package folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner des Modellpakets</translation>
     </message>
     <message>
         <source>YAML list, e.g. [1, 2, 4]</source>
-        <translation type="unfinished"></translation>
+        <translation>YAML-Liste, z. B. [1, 2, 4]</translation>
     </message>
     <message>
         <source>YAML map, e.g. {channels: [8, 16]}; empty for defaults</source>
-        <translation type="unfinished"></translation>
+        <translation>YAML-Map, z. B. {channels: [8, 16]}; leer für Standardwerte</translation>
     </message>
     <message>
         <source>%1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2</translation>
     </message>
     <message>
         <source>⚠ package not found (%1); it may still be training</source>
-        <translation type="unfinished"></translation>
+        <translation>⚠ Paket nicht gefunden (%1); es wird evtl. noch trainiert</translation>
     </message>
     <message numerus="yes">
         <source># %n field(s) invalid; their last valid values are shown
 </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform># %n Feld ungültig; sein letzter gültiger Wert wird angezeigt
+</numerusform>
+            <numerusform># %n Felder ungültig; ihre letzten gültigen Werte werden angezeigt
+</numerusform>
         </translation>
     </message>
 </context>
@@ -820,79 +852,80 @@ first frames: held-out clips</source>
     <name>vds::ui::StylesView</name>
     <message>
         <source>S&amp;wap active style</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktiven Stil &amp;wechseln</translation>
     </message>
     <message>
         <source>Send the selected style model to the running run (AVDM2&apos;s 2D score model)</source>
-        <translation type="unfinished"></translation>
+        <translation>Das ausgewählte Stilmodell an das laufende Training senden (das 2D-Score-Modell von AVDM2)</translation>
     </message>
     <message>
         <source>active style: (from the run config)</source>
-        <translation type="unfinished"></translation>
+        <translation>aktiver Stil: (aus der Laufkonfiguration)</translation>
     </message>
     <message>
         <source>Prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt</translation>
     </message>
     <message>
         <source>a red circle</source>
-        <translation type="unfinished"></translation>
+        <translation>a red circle</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>Seed</translation>
     </message>
     <message>
         <source>Steps</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritte</translation>
     </message>
     <message>
         <source>&amp;Render gallery</source>
-        <translation type="unfinished"></translation>
+        <translation>Galerie &amp;rendern</translation>
     </message>
     <message>
         <source>Same prompt and seed, every style</source>
-        <translation type="unfinished"></translation>
+        <translation>Gleicher Prompt und Seed für jeden Stil</translation>
     </message>
     <message>
         <source>%1 (%2)
 %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)
+%3</translation>
     </message>
     <message>
         <source>%1: not built yet (it may still be training)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: noch nicht erstellt (wird evtl. noch trainiert)</translation>
     </message>
     <message>
         <source>press Render gallery</source>
-        <translation type="unfinished"></translation>
+        <translation>auf Galerie rendern klicken</translation>
     </message>
     <message>
         <source>not built yet</source>
-        <translation type="unfinished"></translation>
+        <translation>noch nicht erstellt</translation>
     </message>
     <message>
         <source>rendering…</source>
-        <translation type="unfinished"></translation>
+        <translation>wird gerendert…</translation>
     </message>
     <message>
         <source>active style: %1 (sent at the run&apos;s next iteration)</source>
-        <translation type="unfinished"></translation>
+        <translation>aktiver Stil: %1 (wird bei der nächsten Iteration des Laufs gesendet)</translation>
     </message>
 </context>
 <context>
     <name>vds::ui::WipeView</name>
     <message>
         <source>generate, then pick columns A and B</source>
-        <translation type="unfinished"></translation>
+        <translation>erst generieren, dann die Spalten A und B wählen</translation>
     </message>
     <message>
         <source>A: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>A: %1</translation>
     </message>
     <message>
         <source>B: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>B: %1</translation>
     </message>
 </context>
 </TS>
