@@ -20,6 +20,7 @@
 
 #include <algorithm>
 
+#include "ui/export_dialog.h"
 #include "ui/studio_catalog.h"
 
 namespace vds::ui {
@@ -135,6 +136,9 @@ CompareView::CompareView(GenerationService* service, QWidget* parent)
   auto* transport = new QHBoxLayout;
   auto* generate = new QPushButton(tr("&Generate"));
   play_ = new QPushButton(tr("Play"));
+  export_ = new QPushButton(tr("E&xport…"));
+  export_->setToolTip(tr("Write the grid (or one column) as MP4, WebM, GIF or PNG frames, labelled"));
+  export_->setEnabled(false);
   scrub_ = new QSlider(Qt::Horizontal);
   scrub_->setRange(0, 0);
   status_ = new QLabel;
@@ -143,6 +147,7 @@ CompareView::CompareView(GenerationService* service, QWidget* parent)
   transport->addWidget(new QLabel(tr("frame")));
   transport->addWidget(scrub_, 1);
   transport->addWidget(status_);
+  transport->addWidget(export_);
   layout->addLayout(transport);
 
   auto* split = new QSplitter(Qt::Horizontal);
@@ -176,6 +181,7 @@ CompareView::CompareView(GenerationService* service, QWidget* parent)
 
   connect(generate, &QPushButton::clicked, this, &CompareView::generate);
   connect(play_, &QPushButton::clicked, clock_, &PlaybackClock::togglePlay);
+  connect(export_, &QPushButton::clicked, this, &CompareView::openExportDialog);
   connect(clock_, &PlaybackClock::playingChanged, this, [this](bool on) { play_->setText(on ? tr("Pause") : tr("Play")); });
   connect(scrub_, &QSlider::sliderMoved, this, [this](int f) {
     clock_->pause();
@@ -300,6 +306,7 @@ void CompareView::rebuildGrid() {
   }
   headers_.clear();
   cells_.clear();
+  export_->setEnabled(false);
   results_.assign(columns_.size(), ClipResult{});
   ++generation_;  // results of an older layout are dropped
   pending_ = 0;
@@ -414,16 +421,11 @@ void CompareView::columnDone(int generation, int column, const ClipResult& resul
                                  : tr("package %1 is not built yet (it may still be training)").arg(p.spec));
       continue;
     }
-    VideoClips one;
-    one.clips = 1;
-    one.frames = result.videos.frames;
-    one.height = result.videos.height;
-    one.width = result.videos.width;
-    const size_t bytes = static_cast<size_t>(one.frames) * one.height * one.width * 3;
-    const auto begin = result.videos.rgb.begin() + static_cast<std::ptrdiff_t>(bytes * r);
-    one.rgb.assign(begin, begin + static_cast<std::ptrdiff_t>(bytes));
+    const VideoClips one = result.videos.clip(r);
     cell->setClips(one);
     clock_->setFrameCount(std::max(clock_->frameCount(), one.frames));
+    clock_->setFps(one.fps);  // every column is sampled at the same rate
+    export_->setEnabled(true);
   }
   headers_[column]->setText(columnHeader(column));
   scrub_->setRange(0, clock_->frameCount() - 1);
@@ -446,6 +448,44 @@ void CompareView::setWipe(int columnA, int columnB, int row) {
   wipeB_->setCurrentIndex(columnB);
   wipeRow_->setValue(row);
   refreshWipe();
+}
+
+std::vector<ExportSource> CompareView::exportSources() const {
+  const int columns = static_cast<int>(columns_.size());
+  if (cells_.empty() || columns == 0) return {};
+  QStringList headers;
+  for (int c = 0; c < columns; ++c) headers << columnHeader(c).section(QLatin1Char('\n'), 0, 0);
+  const QStringList rows = prompts().mid(0, static_cast<int>(cells_.size()));
+  const QString title = tr("seed %1").arg(seed_->value());
+  std::vector<ExportSource> out;
+  ExportSource grid;
+  grid.name = tr("The whole grid, labelled");
+  grid.fileStem = QStringLiteral("compare-seed%1").arg(seed_->value());
+  grid.title = title;
+  grid.rowLabels = rows;
+  grid.columnLabels = headers;
+  grid.columns = columns;
+  for (const auto& row : cells_)
+    for (const ClipGridView* cell : row) grid.clips.push_back(cell->clips());
+  out.push_back(grid);
+  for (int c = 0; c < columns; ++c) {
+    ExportSource column;
+    column.name = tr("Column %1: %2").arg(c + 1).arg(headers[c]);
+    column.fileStem = QStringLiteral("compare-seed%1-column%2").arg(seed_->value()).arg(c + 1);
+    column.title = QStringLiteral("%1 · %2").arg(headers[c], title);
+    column.rowLabels = rows;
+    column.columns = 1;
+    for (const auto& row : cells_) column.clips.push_back(row[static_cast<size_t>(c)]->clips());
+    out.push_back(column);
+  }
+  return out;
+}
+
+ExportDialog* CompareView::openExportDialog() {
+  auto* dialog = new ExportDialog(exportSources(), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->open();
+  return dialog;
 }
 
 void CompareView::refreshWipe() {

@@ -4,7 +4,8 @@
 // them out. Image-to-video columns start row i from held-out clip i's first frame, so
 // the default prompts are the held-out captions. Generation runs on the GenerationService's thread;
 // every cell shares one PlaybackClock (play, pause and scrub stay in sync), and an A/B
-// wipe shows two columns of one row split by a draggable line.
+// wipe shows two columns of one row split by a draggable line. Export… writes the grid
+// as one labelled video, or one column (ui/export_dialog.h).
 #pragma once
 #include <QWidget>
 
@@ -13,6 +14,7 @@
 
 #include "ui/generation_service.h"
 #include "ui/playback.h"
+#include "ui/video_export.h"
 
 class QCheckBox;
 class QComboBox;
@@ -25,6 +27,8 @@ class QSpinBox;
 class QTableWidget;
 
 namespace vds::ui {
+
+class ExportDialog;
 
 struct CompareColumn {
   QString label;    // shown in the header; empty: the package name
@@ -85,6 +89,11 @@ class CompareView : public QWidget {
   QString columnHeader(int column) const;
   WipeView* wipe() const { return wipe_; }
   void setWipe(int columnA, int columnB, int row);
+  // What Export… offers: the whole grid (prompts as row labels, column headers as column
+  // labels), then each column alone.
+  std::vector<ExportSource> exportSources() const;
+  ExportDialog* openExportDialog();
+  QPushButton* exportButton() const { return export_; }
 
  Q_SIGNALS:
   void generationFinished();
@@ -107,6 +116,7 @@ class CompareView : public QWidget {
   QTableWidget* table_ = nullptr;
   QGridLayout* grid_ = nullptr;
   QPushButton* play_ = nullptr;
+  QPushButton* export_ = nullptr;
   QSlider* scrub_ = nullptr;
   QComboBox* wipeA_ = nullptr;
   QComboBox* wipeB_ = nullptr;

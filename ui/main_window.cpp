@@ -20,6 +20,7 @@
 
 #include "core/paths.h"
 #include "ui/compare_view.h"
+#include "ui/export_dialog.h"
 #include "ui/generation_service.h"
 #include "ui/plots_view.h"
 #include "ui/profiler_overlay.h"
@@ -167,6 +168,16 @@ void MainWindow::buildActions() {
     QString error;
     if (!file.isEmpty() && !setup_->saveFile(file, &error)) QMessageBox::warning(this, tr("Save config"), error);
   });
+  export_ = fileMenu->addAction(tr("&Export…"));
+  export_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  export_->setToolTip(tr("Write what the Samples, Compare or Styles tab shows as a video file"));
+  connect(export_, &QAction::triggered, this, &MainWindow::exportCurrentView);
+  auto refreshExport = [this] {
+    QWidget* tab = tabs_->currentWidget();
+    export_->setEnabled(tab == samples_ || tab == compare_ || tab == styles_);
+  };
+  connect(tabs_, &QTabWidget::currentChanged, this, refreshExport);
+  refreshExport();
   auto* workspace = fileMenu->addAction(tr("Choose &workspace…"));
   connect(workspace, &QAction::triggered, this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Workspace"), QString::fromStdString(workspace_.string()));
@@ -187,6 +198,14 @@ void MainWindow::buildActions() {
     connect(a, &QAction::triggered, this, [this, i] { tabs_->setCurrentIndex(i); });
     addAction(a);
   }
+}
+
+ExportDialog* MainWindow::exportCurrentView() {
+  QWidget* tab = tabs_->currentWidget();
+  if (tab == samples_) return samples_->openExportDialog();
+  if (tab == compare_) return compare_->openExportDialog();
+  if (tab == styles_) return styles_->openExportDialog();
+  return nullptr;
 }
 
 void MainWindow::connectRun() {

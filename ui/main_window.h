@@ -19,6 +19,7 @@ class QTabWidget;
 namespace vds::ui {
 
 class CompareView;
+class ExportDialog;
 class GenerationService;
 class PlotsView;
 struct ProfilerStats;
@@ -42,6 +43,10 @@ class MainWindow : public QMainWindow {
   bool startRun(QString* error = nullptr);
   // Fills the views for a first launch: a preset in Setup, Compare on the shipped packages.
   void openDemo();
+  // File ▸ Export… (Ctrl+E): the Export dialog of the current tab (Samples, Compare or
+  // Styles); null on other tabs.
+  ExportDialog* exportCurrentView();
+  QAction* exportAction() const { return export_; }
   // Renders every main view (and the profiler overlay) to DIR/<view>.png; returns the files.
   QStringList saveScreenshots(const QString& dir);
   void setProfilerVisible(bool visible);
@@ -99,6 +104,7 @@ class MainWindow : public QMainWindow {
   QAction* sampleNow_ = nullptr;
   QAction* saveNow_ = nullptr;
   QAction* profilerAction_ = nullptr;
+  QAction* export_ = nullptr;
   QString device_;
   bool closing_ = false;
 };

@@ -9,7 +9,8 @@ namespace vds::ui {
 
 PlaybackClock::PlaybackClock(QObject* parent) : QObject(parent) {
   connect(&timer_, &QTimer::timeout, this, &PlaybackClock::advance);
-  timer_.setInterval(1000 / fps_);
+  timer_.setTimerType(Qt::PreciseTimer);  // coarse timers may be 5% off, visible at 24 fps
+  setFps(fps_);
 }
 
 void PlaybackClock::setFrameCount(int frames) {
@@ -17,9 +18,9 @@ void PlaybackClock::setFrameCount(int frames) {
   if (frame_ >= frameCount_) seek(0);
 }
 
-void PlaybackClock::setFps(int fps) {
-  fps_ = std::clamp(fps, 1, 60);
-  timer_.setInterval(1000 / fps_);
+void PlaybackClock::setFps(double fps) {
+  fps_ = std::clamp(std::isfinite(fps) ? fps : kDefaultSampleFps, kMinFps, kMaxFps);
+  timer_.setInterval(std::max(1, static_cast<int>(std::lround(1000.0 / fps_))));
 }
 
 void PlaybackClock::play() {

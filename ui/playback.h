@@ -1,5 +1,7 @@
 // Looping playback of small videos: one PlaybackClock drives any number of ClipGridViews,
-// so every clip that shares a clock shows the same frame (the Compare view's sync).
+// so every clip that shares a clock shows the same frame (the Compare view's sync). A
+// clock ticks at the rate of the clips it plays (VideoClips::fps), so a 24 fps file
+// plays at 24 fps and a 5 fps one at 5.
 #pragma once
 #include <QTimer>
 #include <QWidget>
@@ -11,14 +13,16 @@ namespace vds::ui {
 class PlaybackClock : public QObject {
   Q_OBJECT
  public:
+  static constexpr double kMinFps = 0.1, kMaxFps = 240.0;
   explicit PlaybackClock(QObject* parent = nullptr);
   int frame() const { return frame_; }
   int frameCount() const { return frameCount_; }
   bool isPlaying() const { return timer_.isActive(); }
-  int fps() const { return fps_; }
+  double fps() const { return fps_; }
+  int intervalMs() const { return timer_.interval(); }  // 1000 / fps, rounded
 
   void setFrameCount(int frames);  // the longest clip; frames wrap around it
-  void setFps(int fps);
+  void setFps(double fps);         // clamped to [kMinFps, kMaxFps]
   void play();
   void pause();
   void togglePlay();
@@ -31,7 +35,8 @@ class PlaybackClock : public QObject {
  private:
   void advance();
   QTimer timer_;
-  int frame_ = 0, frameCount_ = 1, fps_ = 8;
+  int frame_ = 0, frameCount_ = 1;
+  double fps_ = kDefaultSampleFps;
 };
 
 // A grid of clips (rows x columns chosen to fit), each scaled up without smoothing

@@ -38,6 +38,9 @@ std::optional<SampleEvent> sampleFromSheet(const QImage& sheet, const QJsonObjec
   e.frames = frames;
   e.height = height;
   e.width = width;
+  // Sheets written before the rate was recorded play at the default preview rate.
+  const double fps = layout.value(QStringLiteral("fps")).toDouble(kDefaultSampleFps);
+  e.fps = fps > 0 ? fps : kDefaultSampleFps;
   e.rgb.resize(static_cast<size_t>(clips) * frames * height * width * 3);
   uint8_t* out = e.rgb.data();
   for (int c = 0; c < clips; ++c)

@@ -26,7 +26,7 @@ struct SavedSamples {
 SavedSamples readSavedSamples(const std::filesystem::path& runDir);
 
 // The clips of one contact sheet laid out as `layout` says (clips, frames, height,
-// width, scale, padding, captions); nullopt with `error` set when they do not fit.
+// width, scale, padding, captions, fps); nullopt with `error` set when they do not fit.
 std::optional<SampleEvent> sampleFromSheet(const QImage& sheet, const QJsonObject& layout, QString* error);
 
 }  // namespace vds::ui

@@ -10,6 +10,9 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
+#include "ui/export_dialog.h"
 #include "ui/run_controller.h"
 
 namespace vds::ui {
@@ -58,6 +61,10 @@ StylesView::StylesView(GenerationService* service, RunController* run, QWidget* 
   controls->addWidget(steps_);
   auto* render = new QPushButton(tr("&Render gallery"));
   controls->addWidget(render);
+  export_ = new QPushButton(tr("E&xport…"));
+  export_->setToolTip(tr("Write the gallery (or one style) as MP4, WebM, GIF or PNG frames, labelled"));
+  export_->setEnabled(false);
+  controls->addWidget(export_);
   layout->addLayout(controls);
 
   auto* galleryBox = new QGroupBox(tr("Same prompt and seed, every style"));
@@ -65,6 +72,7 @@ StylesView::StylesView(GenerationService* service, RunController* run, QWidget* 
   layout->addWidget(galleryBox, 1);
 
   connect(render, &QPushButton::clicked, this, &StylesView::renderGallery);
+  connect(export_, &QPushButton::clicked, this, &StylesView::openExportDialog);
   connect(swap_, &QPushButton::clicked, this, &StylesView::swapToSelected);
   connect(list_, &QListWidget::currentRowChanged, this, [this] { refreshSwapButton(); });
   connect(run_, &RunController::stateChanged, this, [this] { refreshSwapButton(); });
@@ -103,6 +111,7 @@ void StylesView::rebuildGallery() {
   gallery_.clear();
   ++generation_;
   pending_ = 0;
+  if (export_) export_->setEnabled(false);
   for (const auto& p : packages_) {
     auto* cell = new ClipGridView;
     cell->setClock(clock_);
@@ -115,6 +124,8 @@ void StylesView::rebuildGallery() {
 
 void StylesView::renderGallery() {
   rebuildGallery();
+  renderedPrompt_ = prompt_->text();
+  renderedSeed_ = static_cast<uint64_t>(seed_->value());
   const int generation = generation_;
   for (int i = 0; i < static_cast<int>(packages_.size()); ++i) {
     if (!packages_[i].present) continue;
@@ -133,6 +144,9 @@ void StylesView::renderGallery() {
       if (generation != generation_) return;
       if (result.ok) {
         gallery_[i]->setClips(result.videos);
+        clock_->setFrameCount(std::max(clock_->frameCount(), result.videos.frames));
+        clock_->setFps(result.videos.fps);
+        export_->setEnabled(true);
         const QImage frame = result.videos.frame(0, 0);
         if (!frame.isNull())
           list_->item(i)->setIcon(QIcon(QPixmap::fromImage(frame.scaled(kThumbnailSide, kThumbnailSide))));
@@ -151,6 +165,26 @@ void StylesView::renderGallery() {
 
 ClipGridView* StylesView::galleryCell(int index) const {
   return index >= 0 && index < static_cast<int>(gallery_.size()) ? gallery_[index] : nullptr;
+}
+
+std::vector<ExportSource> StylesView::exportSources() const {
+  if (gallery_.empty()) return {};
+  ExportSource grid;
+  grid.fileStem = QStringLiteral("styles-seed%1").arg(renderedSeed_);
+  grid.title = tr("%1 · seed %2").arg(renderedPrompt_).arg(renderedSeed_);
+  grid.columns = static_cast<int>(gallery_.size());
+  for (size_t i = 0; i < gallery_.size(); ++i) {
+    grid.columnLabels << packages_[i].name;
+    grid.clips.push_back(gallery_[i]->clips());
+  }
+  return ExportDialog::gridAndClips(grid);
+}
+
+ExportDialog* StylesView::openExportDialog() {
+  auto* dialog = new ExportDialog(exportSources(), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->open();
+  return dialog;
 }
 
 bool StylesView::swapToSelected() {

@@ -1,6 +1,7 @@
 // Styles: the style models (resources/models/style-* and the plain image-base) with
 // thumbnails, a side-by-side gallery of one prompt and seed rendered by every style,
-// and "Swap active style", which sends SwapStyle to the running run.
+// and "Swap active style", which sends SwapStyle to the running run. Export… writes the
+// gallery as one labelled video, or one style's clip (ui/export_dialog.h).
 #pragma once
 #include <QWidget>
 
@@ -9,6 +10,7 @@
 #include "ui/generation_service.h"
 #include "ui/playback.h"
 #include "ui/studio_catalog.h"
+#include "ui/video_export.h"
 
 class QLabel;
 class QLineEdit;
@@ -19,6 +21,7 @@ class QHBoxLayout;
 
 namespace vds::ui {
 
+class ExportDialog;
 class RunController;
 
 class StylesView : public QWidget {
@@ -38,6 +41,12 @@ class StylesView : public QWidget {
   // Sends SwapStyle for the selected package; false when no run is active.
   bool swapToSelected();
   QString activeStyle() const { return activeStyle_; }
+  // What Export… offers: the gallery as one row labelled with the style names under the
+  // prompt, then each style's clip alone.
+  std::vector<ExportSource> exportSources() const;
+  ExportDialog* openExportDialog();
+  QPushButton* exportButton() const { return export_; }
+  PlaybackClock* clock() const { return clock_; }
 
  Q_SIGNALS:
   void galleryFinished();
@@ -57,9 +66,12 @@ class StylesView : public QWidget {
   QSpinBox* seed_ = nullptr;
   QSpinBox* steps_ = nullptr;
   QPushButton* swap_ = nullptr;
+  QPushButton* export_ = nullptr;
   QLabel* active_ = nullptr;
   QHBoxLayout* galleryLayout_ = nullptr;
   QString activeStyle_;
+  QString renderedPrompt_;
+  uint64_t renderedSeed_ = 0;
   int generation_ = 0;
   int pending_ = 0;
 };

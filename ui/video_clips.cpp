@@ -1,7 +1,5 @@
 #include "ui/video_clips.h"
 
-#include "train/events.h"
-
 namespace vds::ui {
 
 QImage VideoClips::frame(int clip, int frameIndex) const {
@@ -13,6 +11,21 @@ QImage VideoClips::frame(int clip, int frameIndex) const {
   return QImage(rgb.data() + offset, width, height, width * 3, QImage::Format_RGB888).copy();
 }
 
+VideoClips VideoClips::clip(int index) const {
+  VideoClips one;
+  one.fps = fps;
+  const size_t clipBytes = static_cast<size_t>(frames) * height * width * 3;
+  if (index < 0 || index >= clips || clipBytes * (index + 1) > rgb.size()) return one;
+  one.clips = 1;
+  one.frames = frames;
+  one.height = height;
+  one.width = width;
+  const auto begin = rgb.begin() + static_cast<std::ptrdiff_t>(clipBytes * index);
+  one.rgb.assign(begin, begin + static_cast<std::ptrdiff_t>(clipBytes));
+  if (index < captions.size()) one.captions << captions[index];
+  return one;
+}
+
 VideoClips VideoClips::fromSample(const SampleEvent& sample) {
   VideoClips v;
   v.clips = sample.clips;
@@ -20,6 +33,7 @@ VideoClips VideoClips::fromSample(const SampleEvent& sample) {
   v.height = sample.height;
   v.width = sample.width;
   v.rgb = sample.rgb;
+  v.fps = sample.fps > 0 ? sample.fps : kDefaultSampleFps;
   for (const auto& c : sample.captions) v.captions << QString::fromStdString(c);
   return v;
 }

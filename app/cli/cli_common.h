@@ -77,11 +77,11 @@ struct VideoOutputArgs {
 // Adds --fps, --crf and --loop to `command`.
 void addVideoOutputOptions(CLI::App* command, VideoOutputArgs& args);
 
-// Writes clips (uint8 [F, H, W, 3]) to `out`, its format from the extension: one clip as
-// it is, upscaled by `scale`; several as one labelled grid (io/composite.h). When the
-// labels split the clips into equal runs of the same label, each run is a row labelled
-// with it; otherwise every clip is a row with its own label. Creates the parent
-// directory, and draws a progress bar while encoding.
+// Writes clips (uint8 [F, H, W, 3]) to `out`, its format from the extension, through
+// io/clip_export.h: one untitled clip as it is, upscaled by `scale`; otherwise one
+// labelled grid laid out by gridForLabels (equal runs of one label are rows labelled
+// with it, else a row per clip). Creates the parent directory, and draws a progress bar
+// while encoding.
 EncodeReport writeClips(const std::string& out, const std::vector<torch::Tensor>& clips,
                         const std::vector<std::string>& labels, const std::string& title, int scale,
                         const VideoOutputArgs& args);

@@ -1,43 +1,17 @@
-// Video output shared by `export` and `sample`: options, grid layout and a progress bar.
+// Video output shared by `export` and `sample`: options and a progress bar around
+// io/clip_export.h, which the studio's Export dialog calls too.
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
-#include <filesystem>
+#include <optional>
 
 #include "cli/cli_common.h"
+#include "io/clip_export.h"
 
 namespace vds::cli {
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr int kMaxLoop = 65535;
-
-// Rows of the grid: equal runs of one label each, or one row per clip.
-GridOptions gridFor(const std::vector<torch::Tensor>& clips, const std::vector<std::string>& labels) {
-  GridOptions grid;
-  const bool anyLabel = std::any_of(labels.begin(), labels.end(), [](const std::string& l) { return !l.empty(); });
-  if (labels.size() != clips.size() || !anyLabel) return grid;
-  std::vector<std::string> runs;
-  std::vector<size_t> lengths;
-  for (size_t i = 0; i < labels.size(); ++i) {
-    if (i == 0 || labels[i] != labels[i - 1]) {
-      runs.push_back(labels[i]);
-      lengths.push_back(0);
-    }
-    ++lengths.back();
-  }
-  const bool equalRuns = std::all_of(lengths.begin(), lengths.end(), [&](size_t n) { return n == lengths.front(); });
-  if (equalRuns) {
-    grid.rowLabels = runs;
-    grid.columns = static_cast<int64_t>(lengths.front());
-  } else {
-    grid.rowLabels = labels;
-    grid.columns = 1;
-  }
-  return grid;
-}
 
 }  // namespace
 
@@ -59,37 +33,21 @@ EncodeReport writeClips(const std::string& out, const std::vector<torch::Tensor>
                         const std::vector<std::string>& labels, const std::string& title, int scale,
                         const VideoOutputArgs& args) {
   if (clips.empty()) throw DataError("nothing to write to '" + out + "': no clips");
-  const VideoFormat format = parseOption("--out", out, [](const std::string& o) { return videoFormatFromPath(o); });
-  if (!hasEncoderFor(format))
-    throw IoError("--out '" + out + "': this FFmpeg build has no '" + encoderNameFor(format) + "' encoder");
-  const fs::path path(out);
-  if (format != VideoFormat::png && path.has_parent_path()) {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) throw IoError("--out: cannot create directory '" + path.parent_path().string() + "': " + ec.message());
-  }
-
-  torch::Tensor video;
   VideoEncodeSettings settings;
-  if (clips.size() == 1 && title.empty()) {
-    video = clips.front();
-    settings.scale = scale;
-  } else {
-    GridOptions grid = gridFor(clips, labels);
-    grid.title = title;
-    grid.scale = scale;
-    video = compositeGrid(clips, grid);
-  }
+  settings.format = parseOption("--out", out, [](const std::string& o) { return videoFormatFromPath(o); });
+  settings.scale = scale;
   settings.fps = args.fps;
   settings.crf = args.crf;
   settings.gifLoop = args.loop;
+  const GridOptions grid = gridForLabels(clips.size(), labels, title);
   ProgressBar bar(isatty(fileno(stderr)) != 0);
-  ProgressTracker tracker("encode", video.size(0), [&bar](const ProgressUpdate& u) { bar(u); });
-  settings.progress = [&tracker](int64_t done, int64_t) {
-    tracker.set(done);
+  std::optional<ProgressTracker> tracker;
+  settings.progress = [&](int64_t done, int64_t total) {
+    if (!tracker) tracker.emplace("encode", total, [&bar](const ProgressUpdate& u) { bar(u); });
+    tracker->set(done);
     return true;
   };
-  const EncodeReport report = encodeVideo(path, video, settings);
+  const EncodeReport report = writeClipsVideo(out, clips, grid, settings);
   bar.finish();
   return report;
 }

@@ -19,10 +19,12 @@ struct ScalarsEvent {
 };
 
 // A sample video grid as owned RGB bytes, [clips][frames][height][width][3].
+inline constexpr double kDefaultSampleFps = 8.0;  // the rate previews are made for
 struct SampleEvent {
   int64_t step = 0;
   std::string label;  // e.g. "student-4step", "triptych"
   int clips = 0, frames = 0, height = 0, width = 0;
+  double fps = kDefaultSampleFps;  // frames per second the clips play at
   std::vector<uint8_t> rgb;
   std::vector<std::string> captions;
   std::string path;  // where it was saved in the run folder, if it was

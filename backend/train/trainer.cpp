@@ -125,6 +125,7 @@ void Trainer::sampleNow() {
                                    {"width", videos.size(3)},
                                    {"scale", kPreviewSheetScale},
                                    {"padding", kPreviewSheetPadding},
+                                   {"fps", kDefaultSampleFps},
                                    {"captions", captions}};
     writeFileAtomic(dir / (out.label + ".json"), layout.dump(2) + "\n");
     SampleEvent e;
