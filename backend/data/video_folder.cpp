@@ -33,6 +33,8 @@ std::string ClipCacheSettings::digest() const {
   text.precision(17);
   text << kClipCacheFormat << ";frames=" << frames << ";size=" << size << ";fps=" << fps
        << ";autoencoder=" << autoencoderHash;
+  // Version 1 adds nothing, so the digests of caches made before the field are unchanged.
+  if (decoderVersion != 1) text << ";decoder=" << decoderVersion;
   return hashText(text.str());
 }
 
@@ -46,6 +48,7 @@ json ClipCacheManifest::toJson() const {
                    {"fps", settings.fps},
                    {"autoencoder", settings.autoencoder},
                    {"autoencoder_hash", settings.autoencoderHash},
+                   {"decoder_version", settings.decoderVersion},
                    {"digest", settings.digest()}};
   j["latent_shape"] = latentShape;
   j["clips"] = json::array();
@@ -80,6 +83,7 @@ ClipCacheManifest ClipCacheManifest::fromJson(const json& j, const std::string& 
   m.settings.fps = required<double>(s, "fps", where + " settings");
   m.settings.autoencoder = required<std::string>(s, "autoencoder", where + " settings");
   m.settings.autoencoderHash = required<std::string>(s, "autoencoder_hash", where + " settings");
+  m.settings.decoderVersion = s.contains("decoder_version") ? required<int>(s, "decoder_version", where + " settings") : 1;
   m.latentShape = required<std::vector<int64_t>>(j, "latent_shape", where);
   for (const auto& c : required<json>(j, "clips", where)) {
     const std::string at = where + " clip";

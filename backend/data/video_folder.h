@@ -7,9 +7,9 @@
 //                               centre-cropped pixels) and "latents" float [F, C, S/f, S/f]
 //                               (the autoencoder's scaled latents of those frames)
 // <key> is a digest of the source file's content and of the import settings (frames,
-// size, fps, the autoencoder's weights), so an unchanged file under unchanged settings
-// is never decoded or encoded twice, and a change of either makes a new entry. Every
-// file is written atomically; entries are never rewritten once made.
+// size, fps, the autoencoder's weights, the decoder's version), so an unchanged file
+// under unchanged settings is never decoded or encoded twice, and a change of either
+// makes a new entry. Every file is written atomically; entries are never rewritten once made.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -22,6 +22,7 @@
 
 #include "core/config.h"
 #include "data/dataset.h"
+#include "io/video_decoder.h"
 
 namespace vds {
 
@@ -36,6 +37,11 @@ struct ClipCacheSettings {
   double fps = 0;               // 0: the source's own frame rate
   std::string autoencoder;      // the package path, as given
   std::string autoencoderHash;  // digest of its files
+  // io/video_decoder.h kVideoDecoderVersion the frames were decoded with; manifests
+  // older than the field were made by version 1. A newer decoder changes every key, so
+  // an import after an upgrade decodes each file once more (version 2 turns rotated
+  // phone videos upright; their old entries held sideways frames).
+  int decoderVersion = kVideoDecoderVersion;
   // Digest of everything above that changes the cached tensors (not the path).
   std::string digest() const;
 };

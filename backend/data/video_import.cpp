@@ -181,6 +181,7 @@ VideoImportReport importVideoFolder(const VideoImportOptions& options, const Pro
   manifest.settings.fps = options.fps;
   manifest.settings.autoencoder = options.autoencoder;
   manifest.settings.autoencoderHash = hashPackage(ae.package);
+  manifest.settings.decoderVersion = kVideoDecoderVersion;  // frames from another decoder version are not reused
   manifest.latentShape = {options.frames, ae.module->options().latentChannels, options.size / factor,
                           options.size / factor};
   const std::string settingsDigest = manifest.settings.digest();

@@ -1,6 +1,7 @@
 // Importing a folder of real videos with captions into a clip cache (data/video_folder.h):
-// each video is decoded once, resampled to the model's frame count and rate, centre-
-// cropped and resized to its square frame size, and encoded once with the autoencoder.
+// each video is decoded once (upright: io/video_decoder applies a display-matrix
+// rotation), resampled to the model's frame count and rate, centre-cropped and resized
+// to its square frame size, and encoded once with the autoencoder.
 //
 // Files that fail (corrupt, truncated, empty, not a video, unsupported codec, no
 // caption) are skipped and reported, and the import goes on. Entries already in the

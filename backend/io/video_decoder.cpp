@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <vector>
 
 #include "core/errors.h"
+#include "core/log.h"
 #include "io/ffmpeg_util.h"
 #include "io/video_frames.h"
 
@@ -28,6 +30,121 @@ using InputContextPtr = std::unique_ptr<AVFormatContext, InputContextDeleter>;
 std::string prefix(const fs::path& file) { return "video " + fileTag(file) + ": "; }
 
 double rateOf(AVRational r) { return r.num > 0 && r.den > 0 ? av_q2d(r) : 0.0; }
+
+// How decoded frames are turned upright: a transpose (rows become columns) first when
+// set, then horizontal and/or vertical flips. The eight combinations are every rotation
+// by a multiple of 90 degrees, with or without a mirror.
+struct Orientation {
+  int degrees = 0;  // clockwise: 0, 90, 180 or 270
+  bool mirrored = false;
+  bool transpose = false, hflip = false, vflip = false;
+};
+
+// The stream's display matrix (nine 16.16 / 2.30 fixed-point values), or null.
+const int32_t* displayMatrixOf(const AVStream* stream) {
+  constexpr size_t kMatrixBytes = 9 * sizeof(int32_t);
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+  const AVPacketSideData* side = av_packet_side_data_get(
+      stream->codecpar->coded_side_data, stream->codecpar->nb_coded_side_data, AV_PKT_DATA_DISPLAYMATRIX);
+  if (side == nullptr || side->size < kMatrixBytes) return nullptr;
+  return reinterpret_cast<const int32_t*>(side->data);
+#else
+  size_t size = 0;
+  const uint8_t* data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size);
+  if (data == nullptr || size < kMatrixBytes) return nullptr;
+  return reinterpret_cast<const int32_t*>(data);
+#endif
+}
+
+// What FFmpeg's own autorotate (the ffmpeg tool's default) does with a display matrix,
+// for angles within a degree of a multiple of 90: av_display_rotation_get gives the
+// counter-clockwise angle, so the frame is shown turned clockwise by its negation;
+// 90 is transpose=clock (cclock_flip when the matrix also mirrors, matrix[3] > 0),
+// 180 is an hflip when matrix[0] < 0 and a vflip when matrix[4] < 0, 270 is
+// transpose=cclock (clock_flip when mirrored, matrix[3] < 0), and 0 is a vflip when
+// matrix[4] < 0. Any other angle FFmpeg turns with its rotate filter, corners filled
+// black; that is not done here: the frames stay as stored, with a warning in the log.
+Orientation orientationOf(const AVStream* stream, const fs::path& file) {
+  Orientation o;
+  const int32_t* m = displayMatrixOf(stream);
+  if (m == nullptr) return o;
+  const double counterClockwise = av_display_rotation_get(m);
+  if (!std::isfinite(counterClockwise)) return o;  // a singular matrix shows nothing sensible
+  double clockwise = -std::round(counterClockwise);
+  clockwise -= 360.0 * std::floor(clockwise / 360.0 + 0.9 / 360.0);  // [0, 360), as FFmpeg wraps it
+  const int degrees = static_cast<int>(clockwise);
+  switch (degrees) {
+    case 0:
+      o.vflip = m[4] < 0;
+      break;
+    case 90:
+      o.transpose = true;
+      o.hflip = m[3] <= 0;  // transpose + hflip turns clockwise; a transpose alone mirrors
+      break;
+    case 180:
+      o.hflip = m[0] < 0;
+      o.vflip = m[4] < 0;
+      break;
+    case 270:
+      o.transpose = true;
+      o.vflip = true;       // transpose + vflip turns counter-clockwise
+      o.hflip = m[3] < 0;   // and another flip mirrors it
+      break;
+    default:
+      logger()->warn("video {}: the display matrix turns it by {} degrees, not a multiple of 90; "
+                     "the frames are left as stored",
+                     fileTag(file), degrees);
+      return o;
+  }
+  o.degrees = degrees;
+  // A turn has as many flips as it needs; one flip more or less is a mirror.
+  const int flips = (o.hflip ? 1 : 0) + (o.vflip ? 1 : 0);
+  const int turnFlips = degrees == 0 ? 0 : degrees == 180 ? 2 : 1;
+  o.mirrored = flips != turnFlips;
+  return o;
+}
+
+// Matroska/WebM: where the Segment element should end, from the size its header
+// declares (FFmpeg's muxer fills it in when it finishes a seekable file). 0 when there
+// is nothing to compare: not EBML, an unexpected layout, or a size left "unknown" (as
+// live recorders, which cannot seek back, leave it).
+uint64_t matroskaSegmentEnd(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  uint64_t offset = 0;
+  // An EBML variable-length integer: the leading zeros of the first byte give its
+  // length. IDs keep their length marker; sizes drop it. -1: an "unknown" size.
+  auto readVint = [&](bool keepMarker, int maxBytes, int64_t& value) {
+    const int first = in.get();
+    if (first == EOF || first == 0) return false;
+    int length = 1;
+    while ((first & (0x80 >> (length - 1))) == 0) ++length;
+    if (length > maxBytes) return false;
+    uint64_t v = keepMarker ? static_cast<uint64_t>(first) : static_cast<uint64_t>(first & (0xFF >> length));
+    bool allOnes = v == static_cast<uint64_t>(0xFF >> length);
+    for (int i = 1; i < length; ++i) {
+      const int byte = in.get();
+      if (byte == EOF) return false;
+      v = (v << 8) | static_cast<uint64_t>(byte);
+      allOnes = allOnes && byte == 0xFF;
+    }
+    offset += static_cast<uint64_t>(length);
+    value = !keepMarker && allOnes ? -1 : static_cast<int64_t>(v);
+    return true;
+  };
+  constexpr int64_t kEbmlId = 0x1A45DFA3, kSegmentId = 0x18538067, kVoidId = 0xEC;
+  constexpr int kMaxIdBytes = 4, kMaxSizeBytes = 8, kMaxElementsBeforeSegment = 16;
+  for (int element = 0; element < kMaxElementsBeforeSegment; ++element) {
+    int64_t id = 0, size = 0;
+    if (!readVint(true, kMaxIdBytes, id) || !readVint(false, kMaxSizeBytes, size)) return 0;
+    if (element == 0 && id != kEbmlId) return 0;
+    if (id == kSegmentId) return size < 0 ? 0 : offset + static_cast<uint64_t>(size);
+    if (size < 0 || (id != kEbmlId && id != kVoidId)) return 0;
+    offset += static_cast<uint64_t>(size);
+    in.seekg(static_cast<std::streamoff>(offset));
+    if (!in) return 0;
+  }
+  return 0;
+}
 
 // An opened input with its best video stream and an opened decoder for it.
 struct OpenVideo {
@@ -84,10 +201,60 @@ OpenVideo openVideo(const fs::path& file, int threads) {
   return v;
 }
 
-VideoInfo infoOf(const OpenVideo& v) {
+// GIF: why the file's block structure says it was cut short, or "" when it does not.
+// FFmpeg's demuxer drops a frame whose graphic control extension the end of the file
+// cuts (or that is followed by no image) and then counts one frame fewer, so such a
+// file decodes without error. A file that ends cleanly between blocks but lacks the
+// trailer byte is accepted: every frame in it is whole, and some writers omit it.
+std::string gifCutShort(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  auto skip = [&](std::streamsize n) {
+    in.ignore(n);
+    return in.gcount() == n;
+  };
+  // Sub-blocks: a length byte and that many bytes, until a zero length.
+  auto skipSubBlocks = [&]() {
+    while (true) {
+      const int length = in.get();
+      if (length == EOF) return false;
+      if (length == 0) return true;
+      if (!skip(length)) return false;
+    }
+  };
+  constexpr int kHeaderBytes = 6, kScreenDescriptorBytes = 7, kImageDescriptorBytes = 9;
+  char header[kHeaderBytes + kScreenDescriptorBytes];
+  if (!in.read(header, sizeof header)) return "";  // FFmpeg read it; nothing to add
+  const auto screenFlags = static_cast<unsigned char>(header[10]);
+  if ((screenFlags & 0x80) != 0 && !skip(3 << ((screenFlags & 7) + 1))) return "the file ends inside its colour table";
+  constexpr int kExtension = 0x21, kImage = 0x2C, kTrailer = 0x3B, kGraphicControl = 0xF9;
+  bool imagePending = false;  // a graphic control extension announces an image
+  while (true) {
+    const int block = in.get();
+    if (block == EOF) return imagePending ? "the file ends before the image of its last frame" : "";
+    if (block == kTrailer) return "";
+    if (block == kExtension) {
+      const int label = in.get();
+      if (label == EOF || !skipSubBlocks()) return "the file ends inside an extension block";
+      if (label == kGraphicControl) imagePending = true;
+    } else if (block == kImage) {
+      char descriptor[kImageDescriptorBytes];
+      if (!in.read(descriptor, sizeof descriptor)) return "the file ends inside an image descriptor";
+      const auto flags = static_cast<unsigned char>(descriptor[8]);
+      if ((flags & 0x80) != 0 && !skip(3 << ((flags & 7) + 1))) return "the file ends inside a colour table";
+      if (in.get() == EOF || !skipSubBlocks()) return "the file ends inside the image data";
+      imagePending = false;
+    } else {
+      return "";  // not a block this walk knows: leave it to FFmpeg's demuxer
+    }
+  }
+}
+
+VideoInfo infoOf(const OpenVideo& v, const Orientation& orientation) {
   VideoInfo info;
-  info.width = v.decoder->width;
-  info.height = v.decoder->height;
+  info.width = orientation.transpose ? v.decoder->height : v.decoder->width;
+  info.height = orientation.transpose ? v.decoder->width : v.decoder->height;
+  info.rotationDegrees = orientation.degrees;
+  info.mirrored = orientation.mirrored;
   info.frames = std::max<int64_t>(0, v.stream->nb_frames);
   if (v.stream->duration != AV_NOPTS_VALUE && v.stream->duration > 0)
     info.durationSeconds = static_cast<double>(v.stream->duration) * av_q2d(v.stream->time_base);
@@ -117,10 +284,11 @@ bool isFullRangeFormat(int format) {
          format == AV_PIX_FMT_YUVJ440P || format == AV_PIX_FMT_YUVJ411P;
 }
 
-// Decoded frames to RGB, one at a time, with the crop/resize of the options.
+// Decoded frames to upright RGB, one at a time, with the crop/resize of the options.
 class RgbConverter {
  public:
-  RgbConverter(const fs::path& file, int64_t size) : file_(file), size_(size) {}
+  RgbConverter(const fs::path& file, int64_t size, const Orientation& orientation)
+      : file_(file), size_(size), orientation_(orientation) {}
 
   torch::Tensor convert(const AVFrame* frame) {
     const int w = frame->width, h = frame->height;
@@ -143,6 +311,11 @@ class RgbConverter {
     uint8_t* dst[1] = {rgb.data_ptr<uint8_t>()};
     const int dstStride[1] = {3 * w};
     sws_scale(sws_.get(), frame->data, frame->linesize, 0, h, dst, dstStride);
+    // Upright before cropping, so the square is the centre of the frame as shown.
+    if (orientation_.transpose) rgb = rgb.transpose(1, 2);
+    if (orientation_.hflip) rgb = rgb.flip({2});
+    if (orientation_.vflip) rgb = rgb.flip({1});
+    rgb = rgb.contiguous();
     if (size_ > 0) rgb = resizeFrames(centreCropSquare(rgb), size_, size_);
     return rgb[0];
   }
@@ -150,6 +323,7 @@ class RgbConverter {
  private:
   fs::path file_;
   int64_t size_;
+  Orientation orientation_;
   SwsPtr sws_;
 };
 
@@ -231,16 +405,20 @@ void checkOptions(const fs::path& file, const VideoDecodeOptions& o) {
 
 }  // namespace
 
-VideoInfo probeVideo(const fs::path& file) { return infoOf(openVideo(file, 1)); }
+VideoInfo probeVideo(const fs::path& file) {
+  const OpenVideo v = openVideo(file, 1);
+  return infoOf(v, orientationOf(v.stream, file));
+}
 
 DecodedVideo decodeVideo(const fs::path& file, const VideoDecodeOptions& options) {
   checkOptions(file, options);
   OpenVideo v = openVideo(file, options.threads);
-  const VideoInfo info = infoOf(v);
+  const Orientation orientation = orientationOf(v.stream, file);
+  const VideoInfo info = infoOf(v, orientation);
   constexpr double kFallbackFps = 25.0;  // FFmpeg's own guess for streams that state no rate
   const double sourceFps = info.fps > 0 ? info.fps : kFallbackFps;
 
-  RgbConverter converter(file, options.size);
+  RgbConverter converter(file, options.size, orientation);
   FramePicker picker(file, options, sourceFps, converter);
   PacketPtr packet(av_packet_alloc());
   FramePtr frame(av_frame_alloc());
@@ -289,7 +467,13 @@ DecodedVideo decodeVideo(const fs::path& file, const VideoDecodeOptions& options
     const bool corrupt = (packet->flags & AV_PKT_FLAG_CORRUPT) != 0;
     const int sent = avcodec_send_packet(v.decoder.get(), packet.get());
     av_packet_unref(packet.get());
-    if (corrupt) throw FormatError(prefix(file) + "corrupt data after " + std::to_string(picker.decoded()) + " frame(s)");
+    if (corrupt) {
+      // Demuxers flag a packet that the end of the file cuts short (MP4 does).
+      const bool atEnd = v.format->pb != nullptr && avio_feof(v.format->pb) != 0;
+      throw FormatError(prefix(file) + (atEnd ? "truncated: the file ends inside a frame's data, after " :
+                                                "corrupt data after ") +
+                        std::to_string(picker.decoded()) + " decoded frame(s)");
+    }
     if (sent < 0 && sent != AVERROR(EAGAIN))
       throw FormatError(prefix(file) + "decoding failed after " + std::to_string(picker.decoded()) +
                         " frame(s): " + errorText(sent));
@@ -301,6 +485,24 @@ DecodedVideo decodeVideo(const fs::path& file, const VideoDecodeOptions& options
       throw FormatError(prefix(file) + "flushing the decoder failed: " + errorText(flushed));
     receive();
     if (picker.decoded() == 0) throw FormatError(prefix(file) + "no frame could be decoded");
+    // Matroska's demuxer drops a block that the end of the file cuts short, without an
+    // error, so a WebM cut inside its last frame decodes one frame short: within the
+    // duration check's slack below. The segment's declared size gives it away.
+    if (std::strcmp(v.format->iformat->name, "matroska,webm") == 0) {
+      const uint64_t declaredEnd = matroskaSegmentEnd(file);
+      std::error_code ec;
+      const uintmax_t actual = fs::file_size(file, ec);
+      if (declaredEnd > 0 && !ec && actual < declaredEnd)
+        throw FormatError(prefix(file) + "truncated: its Matroska header declares " + std::to_string(declaredEnd) +
+                          " bytes, but the file has " + std::to_string(actual) + " (" +
+                          std::to_string(picker.decoded()) + " frame(s) decode)");
+    }
+    if (std::strcmp(v.format->iformat->name, "gif") == 0) {
+      const std::string why = gifCutShort(file);
+      if (!why.empty())
+        throw FormatError(prefix(file) + "truncated: " + why + " (" + std::to_string(picker.decoded()) +
+                          " frame(s) decode)");
+    }
     // A container that declares more frames than decode was cut short.
     if (info.frames > 0 && picker.decoded() < info.frames)
       throw FormatError(prefix(file) + "truncated: the container declares " + std::to_string(info.frames) +
@@ -337,6 +539,8 @@ DecodedVideo decodeVideo(const fs::path& file, const VideoDecodeOptions& options
   out.sourceFps = sourceFps;
   out.sourceWidth = info.width;
   out.sourceHeight = info.height;
+  out.rotationDegrees = info.rotationDegrees;
+  out.mirrored = info.mirrored;
   return out;
 }
 

@@ -68,6 +68,10 @@ void checkSettings(const VideoEncodeSettings& s, VideoFormat format) {
   if (s.gifLoop < -1 || s.gifLoop > kMaxGifLoop)
     throw ConfigError("GIF loop " + std::to_string(s.gifLoop) + " is outside [-1, " + std::to_string(kMaxGifLoop) + "]");
   if (s.threads < 0) throw ConfigError("video encoder threads " + std::to_string(s.threads) + " is negative");
+  if (s.rotationDegrees != 0 && s.rotationDegrees != 90 && s.rotationDegrees != 180 && s.rotationDegrees != 270)
+    throw ConfigError("video rotation " + std::to_string(s.rotationDegrees) + " is not 0, 90, 180 or 270 degrees");
+  if (s.rotationDegrees != 0 && format != VideoFormat::mp4)
+    throw ConfigError(std::string("video rotation is written in MP4 only, not ") + videoFormatName(format));
 }
 
 // Applies the upscale factor or the target size.
@@ -207,6 +211,21 @@ EncodeReport encodeWithFfmpeg(const fs::path& out, torch::Tensor frames, VideoFo
   if (err < 0) fail(out, "copying the stream parameters", err);
   stream->time_base = enc->time_base;
   stream->avg_frame_rate = rate;
+  if (s.rotationDegrees != 0) {
+    // The display matrix travels as stream side data; the MP4 muxer writes it into the
+    // track header (tkhd), where the MP4 demuxer finds it again.
+    constexpr size_t kMatrixBytes = 9 * sizeof(int32_t);
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+    AVPacketSideData* side = av_packet_side_data_new(&stream->codecpar->coded_side_data,
+                                                     &stream->codecpar->nb_coded_side_data,
+                                                     AV_PKT_DATA_DISPLAYMATRIX, kMatrixBytes, 0);
+    uint8_t* matrix = side != nullptr ? side->data : nullptr;
+#else
+    uint8_t* matrix = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, kMatrixBytes);
+#endif
+    if (matrix == nullptr) fail(out, "adding the display matrix", AVERROR(ENOMEM));
+    av_display_rotation_set(reinterpret_cast<int32_t*>(matrix), s.rotationDegrees);
+  }
 
   err = avio_open(&muxer->pb, pending.path().c_str(), AVIO_FLAG_WRITE);
   if (err < 0) fail(out, "opening the temporary file", err);

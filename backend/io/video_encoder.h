@@ -9,6 +9,8 @@
 // - GIF uses one palette for the whole clip (io/gif_palette.h): a clip of at most 256
 //   colours is written losslessly. The frame delay is rounded to GIF's 1/100 s.
 // - PNG frames are written with io/image_io's writePng, losslessly.
+// - MP4 can carry a display-matrix rotation (rotationDegrees): the pixels are written as
+//   given and players (and io/video_decoder) turn them when showing them, as phones do.
 // Files are written atomically: to a temporary sibling, renamed over the target only
 // when complete. A failure or a cancellation leaves no partial file behind.
 #pragma once
@@ -55,6 +57,10 @@ struct VideoEncodeSettings {
   int crf = -1;      // constant rate factor, lower is better: x264 [0, 51], VP9 [0, 63]; -1: default
   int gifLoop = 0;   // GIF: 0 loops forever, -1 plays once, N > 0 repeats N times
   std::string x264Preset = "medium";
+  // MP4 only: tag the stream with a display matrix that turns the frames this many
+  // degrees clockwise when shown (0, 90, 180 or 270; FFmpeg's av_display_rotation_set).
+  // The pixels and the reported size stay as given. 0 writes no matrix.
+  int rotationDegrees = 0;
   int threads = 1;   // encoder threads; 0 lets FFmpeg choose
   EncodeProgress progress;                   // optional
   const std::atomic<bool>* cancel = nullptr;  // optional; true cancels

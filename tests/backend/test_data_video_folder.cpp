@@ -1,6 +1,7 @@
 // Importing folders of real videos into a clip cache, and training data from it.
 #include <cstdlib>
 
+#include "core/content_hash.h"
 #include "core/errors.h"
 #include "core/paths.h"
 #include "core/rng.h"
@@ -10,6 +11,7 @@
 #include "data/video_folder.h"
 #include "data/video_import.h"
 #include "io/image_io.h"
+#include "io/video_decoder.h"
 #include "io/video_encoder.h"
 #include "io/video_frames.h"
 #include "methods/registry.h"
@@ -235,6 +237,61 @@ class DataVideoFolderTest : public QObject {
     cancelled.cancel = &cancel;
     QVERIFY_EXCEPTION_THROWN(vds::importVideoFolder(cancelled), vds::CancelledError);
     QCOMPARE(vds::VideoFolderDataset(dir / "cache").size(), int64_t{3});
+  }
+
+  void rotatedPortraitIsCroppedUpright() {
+    // A phone's portrait clip: stored landscape (32 wide, 16 high) and tagged to be
+    // turned 90 degrees clockwise when shown, so it shows 16 wide and 32 high.
+    vds::test::TempDir dir;
+    fs::create_directories(dir / "videos");
+    auto upright = vds::upscaleNearest(shapesClip(2, 16, kFrames), 2).narrow(2, 8, 16).contiguous();  // 32 high, 16 wide
+    upright.narrow(1, 8, 4).narrow(2, 0, 6).select(3, 0).fill_(230);  // a red bar at the top left of the centre square
+    upright.narrow(1, 8, 4).narrow(2, 0, 6).narrow(3, 1, 2).fill_(20);
+    const auto stored = torch::rot90(upright, 1, {1, 2}).contiguous();  // turned counter-clockwise: 32 wide, 16 high
+    vds::VideoEncodeSettings settings;
+    settings.crf = 0;
+    settings.rotationDegrees = 90;
+    vds::encodeVideo(dir / "videos" / "phone.mp4", stored, settings);
+    vds::test::writeBytes(dir / "videos" / "captions.csv", "videoid,caption\nphone,a portrait phone clip\n");
+
+    const auto report = vds::importVideoFolder(importOptions(dir / "videos", dir / "cache"));
+    QCOMPARE(report.encoded, int64_t{1});
+    const vds::VideoFolderDataset data(dir / "cache");
+    QCOMPARE(data.entry(0).sourceWidth, int64_t{16});  // the upright size
+    QCOMPARE(data.entry(0).sourceHeight, int64_t{32});
+    const auto frames = vds::modelRangeToFrames(data.get(0).video);  // [4, 16, 16, 3]
+    QCOMPARE(frames.sizes(), (torch::IntArrayRef{kFrames, kSize, kSize, 3}));
+    // The centre square of the upright frame: rows 8 to 24, with the red bar at its top left.
+    const auto expected = upright.narrow(1, 8, kSize);
+    const double psnr = vds::psnrUint8(frames, expected);
+    qInfo("rotated import: PSNR %.2f dB against the upright centre square, %.2f dB against the sideways one", psnr,
+          vds::psnrUint8(frames, vds::centreCropSquare(stored)));
+    QVERIFY2(psnr >= 35.0, qPrintable(QString("PSNR %1 dB against the upright centre square").arg(psnr)));
+    QVERIFY(frames[0][1][1][0].item<uint8_t>() > 150 && frames[0][1][1][1].item<uint8_t>() < 80);
+    // Not the stored (sideways) frame's centre square.
+    QVERIFY(vds::psnrUint8(frames, vds::centreCropSquare(stored)) < 25.0);
+
+    // Entries made by an older decoder are keyed apart: the same file and settings
+    // under decoder version 1 (before rotation was applied) had another key, so a cache
+    // of sideways frames is never reused; version 1's digest is the digest from before
+    // the field existed.
+    const auto manifest = vds::ClipCacheManifest::load(dir / "cache");
+    QCOMPARE(manifest.settings.decoderVersion, vds::kVideoDecoderVersion);
+    QVERIFY(vds::kVideoDecoderVersion >= 2);
+    auto old = manifest.settings;
+    old.decoderVersion = 1;
+    std::ostringstream before;
+    before.precision(17);
+    before << vds::kClipCacheFormat << ";frames=" << old.frames << ";size=" << old.size << ";fps=" << old.fps
+           << ";autoencoder=" << old.autoencoderHash;
+    QCOMPARE(old.digest(), vds::hashText(before.str()));
+    QVERIFY(old.digest() != manifest.settings.digest());
+    const std::string source = manifest.sources.at("phone.mp4").hash;
+    QCOMPARE(manifest.clips.at(0).key, vds::hashText(manifest.settings.digest() + ":" + source));
+    // An old manifest (no decoder_version) reads as version 1.
+    auto json = manifest.toJson();
+    json["settings"].erase("decoder_version");
+    QCOMPARE(vds::ClipCacheManifest::fromJson(json, "old").settings.decoderVersion, 1);
   }
 
   void importOptionErrors() {

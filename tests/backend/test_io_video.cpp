@@ -1,6 +1,9 @@
 // Video encode/decode through FFmpeg's libraries: round trips, sizes, resampling,
-// bad files, cancellation and atomic output.
+// display-matrix rotation, bad and truncated files, cancellation and atomic output.
 #include <atomic>
+#include <cmath>
+#include <functional>
+#include <map>
 
 #include "core/errors.h"
 #include "core/rng.h"
@@ -51,6 +54,163 @@ int64_t frameNumber(const torch::Tensor& frame) {
   const int64_t red = std::lround(mean[0].item<double>() / kRedStep);
   const int64_t green = std::lround(mean[1].item<double>() / kGreenStep);
   return green * 16 + red;
+}
+
+// A 4-frame clip 16 wide and 8 high made of 2x2 blocks (so 4:2:0 chroma keeps its
+// colours): a grey ramp that changes with the frame, and a red 4x4 marker in the
+// top-left corner, so any turn or mirror of it is a different picture.
+torch::Tensor markedClip() {
+  auto small = torch::empty({4, 4, 8, 3}, torch::kUInt8);
+  for (int64_t f = 0; f < 4; ++f)
+    for (int64_t y = 0; y < 4; ++y)
+      for (int64_t x = 0; x < 8; ++x) small[f][y][x].fill_(40 + 20 * x + 10 * y + 5 * f);
+  small.narrow(1, 0, 2).narrow(2, 0, 2).select(3, 0).fill_(220);
+  small.narrow(1, 0, 2).narrow(2, 0, 2).narrow(3, 1, 2).fill_(30);
+  return vds::upscaleNearest(small, 2);
+}
+
+// The corner of a frame [H, W, 3] whose 4x4 block is the reddest.
+std::string markerCorner(const torch::Tensor& frame) {
+  const int64_t h = frame.size(0), w = frame.size(1);
+  std::string best;
+  double bestRedness = -1e9;
+  for (const bool top : {true, false}) {
+    for (const bool left : {true, false}) {
+      const torch::Tensor block = frame.narrow(0, top ? 0 : h - 4, 4).narrow(1, left ? 0 : w - 4, 4).to(torch::kDouble);
+      const double redness = (block.select(2, 0) - block.select(2, 1)).mean().item<double>();
+      if (redness > bestRedness) {
+        bestRedness = redness;
+        best = std::string(top ? "top" : "bottom") + "-" + (left ? "left" : "right");
+      }
+    }
+  }
+  return best;
+}
+
+// The frames [F, H, W, 3] as a display matrix [a b; c d] shows them, straight from its
+// definition (ISO/IEC 14496-12, as libavutil/display.h states it): the point (p, q) of
+// the stored frame, y pointing down, is shown at (a p + c q, b p + d q), and the picture
+// is the bounding box of the moved frame. Entries are 0 or +-1.
+torch::Tensor applyDisplayMatrix(const torch::Tensor& frames, int a, int b, int c, int d) {
+  const int64_t h = frames.size(1), w = frames.size(2);
+  const int64_t outW = std::abs(a) * w + std::abs(c) * h, outH = std::abs(b) * w + std::abs(d) * h;
+  const double minP = std::min(0, a) * static_cast<double>(w) + std::min(0, c) * static_cast<double>(h);
+  const double minQ = std::min(0, b) * static_cast<double>(w) + std::min(0, d) * static_cast<double>(h);
+  auto out = torch::zeros({frames.size(0), outH, outW, 3}, torch::kUInt8);
+  for (int64_t y = 0; y < h; ++y) {
+    for (int64_t x = 0; x < w; ++x) {
+      const double p = static_cast<double>(x) + 0.5, q = static_cast<double>(y) + 0.5;  // pixel centres
+      const auto outX = std::llround(a * p + c * q - minP - 0.5), outY = std::llround(b * p + d * q - minQ - 0.5);
+      out.select(1, outY).select(1, outX).copy_(frames.select(1, y).select(1, x));
+    }
+  }
+  return out;
+}
+
+// Overwrites the display matrix of an MP4's only track header ('tkhd', ISO/IEC
+// 14496-12 8.3.2) with [a b 0; c d 0; 0 0 1]: big-endian, 16.16 fixed point but the
+// last column, which is 2.30.
+void setTrackMatrix(const fs::path& file, int a, int b, int c, int d) {
+  std::string bytes = vds::test::readBytes(file);
+  const size_t type = bytes.find("tkhd");
+  if (type == std::string::npos || bytes.find("tkhd", type + 1) != std::string::npos)
+    throw std::logic_error("setTrackMatrix: not one tkhd box");
+  const bool version1 = bytes[type + 4] == 1;
+  // type, version and flags, times, track id, reserved, duration, reserved, layer, group, volume
+  size_t at = type + 4 + 4 + (version1 ? 32 : 20) + 8 + 8;
+  constexpr int32_t kOne = 1 << 16;
+  const int32_t values[9] = {a * kOne, b * kOne, 0, c * kOne, d * kOne, 0, 0, 0, 1 << 30};
+  for (const int32_t value : values) {
+    const auto u = static_cast<uint32_t>(value);
+    for (int shift = 24; shift >= 0; shift -= 8) bytes[at++] = static_cast<char>((u >> shift) & 0xFF);
+  }
+  vds::test::writeBytes(file, bytes);
+}
+
+// Byte ranges [begin, end) of a file's last frame, found by walking its structure.
+using ByteRange = std::pair<size_t, size_t>;
+
+uint64_t bigEndian(const std::string& bytes, size_t at, int count) {
+  uint64_t v = 0;
+  for (int i = 0; i < count; ++i) v = (v << 8) | static_cast<unsigned char>(bytes.at(at + static_cast<size_t>(i)));
+  return v;
+}
+
+// An EBML variable-length integer at `at`: its value and length. IDs keep the length
+// marker bits, sizes drop them.
+std::pair<uint64_t, size_t> ebmlVint(const std::string& bytes, size_t at, bool keepMarker) {
+  const auto first = static_cast<unsigned char>(bytes.at(at));
+  size_t length = 1;
+  while ((first & (0x80 >> (length - 1))) == 0) ++length;
+  uint64_t v = keepMarker ? first : (first & (0xFFu >> length));
+  for (size_t i = 1; i < length; ++i) v = (v << 8) | static_cast<unsigned char>(bytes.at(at + i));
+  return {v, length};
+}
+
+// WebM: the last SimpleBlock or BlockGroup of the last Cluster, its header included.
+ByteRange lastMatroskaBlock(const std::string& bytes) {
+  constexpr uint64_t kSegment = 0x18538067, kCluster = 0x1F43B675, kSimpleBlock = 0xA3, kBlockGroup = 0xA0;
+  ByteRange last{0, 0};
+  // Walks the children of [begin, end), descending into the Segment and its Clusters.
+  std::function<void(size_t, size_t)> walk = [&](size_t begin, size_t end) {
+    size_t at = begin;
+    while (at < end) {
+      const auto [id, idLength] = ebmlVint(bytes, at, true);
+      const auto [size, sizeLength] = ebmlVint(bytes, at + idLength, false);
+      const size_t data = at + idLength + sizeLength, next = data + static_cast<size_t>(size);
+      if (id == kSegment || id == kCluster) walk(data, std::min(next, bytes.size()));
+      if (id == kSimpleBlock || id == kBlockGroup) last = {at, next};
+      at = next;
+    }
+  };
+  walk(0, bytes.size());
+  if (last.second == 0 || last.second > bytes.size()) throw std::logic_error("lastMatroskaBlock: no block");
+  return last;
+}
+
+// MP4 written with +faststart: the media data box is last, so the last sample ('stsz')
+// ends the file.
+ByteRange lastMp4Sample(const std::string& bytes) {
+  const size_t stsz = bytes.find("stsz");
+  const size_t mdat = bytes.find("mdat");
+  if (stsz == std::string::npos || mdat == std::string::npos || bigEndian(bytes, mdat - 4, 4) + mdat - 4 != bytes.size())
+    throw std::logic_error("lastMp4Sample: not a faststart MP4 ending in its mdat box");
+  // version and flags, a common sample size (0: each listed), the count, the sizes
+  if (bigEndian(bytes, stsz + 8, 4) != 0) throw std::logic_error("lastMp4Sample: samples of one size");
+  const uint64_t count = bigEndian(bytes, stsz + 12, 4);
+  const uint64_t lastSize = bigEndian(bytes, stsz + 16 + 4 * (static_cast<size_t>(count) - 1), 4);
+  return {bytes.size() - static_cast<size_t>(lastSize), bytes.size()};
+}
+
+// GIF: the last image, from its graphic control extension to the end of its data.
+ByteRange lastGifImage(const std::string& bytes) {
+  size_t at = 13;  // header and logical screen descriptor
+  const auto flags = static_cast<unsigned char>(bytes.at(10));
+  if ((flags & 0x80) != 0) at += 3u << ((flags & 7) + 1);  // global colour table
+  auto skipSubBlocks = [&](size_t p) {
+    while (bytes.at(p) != 0) p += 1 + static_cast<unsigned char>(bytes.at(p));
+    return p + 1;
+  };
+  ByteRange last{0, 0};
+  size_t frameStart = 0;
+  while (at < bytes.size() && bytes.at(at) != 0x3B) {
+    if (bytes.at(at) == 0x21) {  // extension: introducer, label, sub-blocks
+      if (static_cast<unsigned char>(bytes.at(at + 1)) == 0xF9) frameStart = at;
+      at = skipSubBlocks(at + 2);
+    } else if (bytes.at(at) == 0x2C) {  // image descriptor, local colour table, LZW size, data
+      const size_t begin = frameStart != 0 ? frameStart : at;
+      const auto local = static_cast<unsigned char>(bytes.at(at + 9));
+      at += 10;
+      if ((local & 0x80) != 0) at += 3u << ((local & 7) + 1);
+      at = skipSubBlocks(at + 1);
+      last = {begin, at};
+      frameStart = 0;
+    } else {
+      throw std::logic_error("lastGifImage: unexpected block");
+    }
+  }
+  if (last.second == 0) throw std::logic_error("lastGifImage: no image");
+  return last;
 }
 
 std::vector<std::string> listDir(const fs::path& dir) {
@@ -397,6 +557,130 @@ class IoVideoTest : public QObject {
     QCOMPARE(last, int64_t{10});
     QCOMPARE(listDir(dir.path()), std::vector<std::string>{"done.gif"});
     QVERIFY(torch::equal(vds::decodeVideo(dir / "done.gif").frames, frames));
+  }
+
+  void displayMatrixRotationIsApplied() {
+    vds::test::TempDir dir;
+    const auto clip = markedClip();  // 16 wide, 8 high, marker top-left
+    // The matrix FFmpeg's av_display_rotation_set(m, theta) writes for a clockwise turn
+    // by theta: a = cos, b = sin, c = -sin, d = cos (libavutil 57 writes b = 1, c = -1 for
+    // 90, and av_display_rotation_get reads it back as -90: counter-clockwise degrees).
+    // FFmpeg's autorotate turns such a stream by theta clockwise, transpose=clock for 90.
+    const std::map<int, std::string> corner = {
+        {0, "top-left"}, {90, "top-right"}, {180, "bottom-right"}, {270, "bottom-left"}};
+    for (const int degrees : {0, 90, 180, 270}) {
+      const std::string name = "rot" + std::to_string(degrees) + ".mp4";
+      vds::VideoEncodeSettings settings;
+      settings.crf = 0;
+      settings.rotationDegrees = degrees;
+      const auto report = vds::encodeVideo(dir / name, clip, settings);
+      QCOMPARE(report.width, int64_t{16});  // stored as given
+      QCOMPARE(report.height, int64_t{8});
+
+      const bool quarter = degrees % 180 != 0;
+      const auto info = vds::probeVideo(dir / name);  // the matrix survived muxing
+      QCOMPARE(info.rotationDegrees, degrees);
+      QVERIFY(!info.mirrored);
+      QCOMPARE(info.width, int64_t{quarter ? 8 : 16});
+      QCOMPARE(info.height, int64_t{quarter ? 16 : 8});
+
+      const auto decoded = vds::decodeVideo(dir / name);
+      QCOMPARE(decoded.frames.sizes(), (torch::IntArrayRef{4, quarter ? 16 : 8, quarter ? 8 : 16, 3}));
+      QCOMPARE(decoded.rotationDegrees, degrees);
+      QCOMPARE(decoded.sourceWidth, info.width);
+      for (int64_t f = 0; f < 4; ++f) QCOMPARE(markerCorner(decoded.frames[f]), corner.at(degrees));
+      // torch::rot90 turns from the first dim towards the second: counter-clockwise on screen.
+      const auto upright = torch::rot90(clip, (4 - degrees / 90) % 4, {1, 2}).contiguous();
+      const int cosine = degrees == 0 ? 1 : degrees == 180 ? -1 : 0, sine = degrees == 90 ? 1 : degrees == 270 ? -1 : 0;
+      QVERIFY(torch::equal(upright, applyDisplayMatrix(clip, cosine, sine, -sine, cosine)));
+      QCOMPARE(markerCorner(upright[0]), corner.at(degrees));
+      const double psnr = vds::psnrUint8(decoded.frames, upright);
+      qInfo("rotation %d: PSNR %.2f dB against the turned source", degrees, psnr);
+      QVERIFY2(psnr >= 35.0, qPrintable(QString("PSNR %1 dB").arg(psnr)));
+
+      // The square crop is taken from the upright frame.
+      vds::VideoDecodeOptions square;
+      square.size = 8;
+      const auto cropped = vds::decodeVideo(dir / name, square).frames;
+      QVERIFY(vds::psnrUint8(cropped, vds::centreCropSquare(upright)) >= 35.0);
+    }
+
+    vds::VideoEncodeSettings odd;
+    odd.rotationDegrees = 45;
+    VDS_EXPECT_THROW_MSG(vds::encodeVideo(dir / "x.mp4", clip, odd), vds::ConfigError, "rotation 45");
+    vds::VideoEncodeSettings webm;
+    webm.rotationDegrees = 90;  // FFmpeg 5.1's Matroska muxer drops the matrix
+    VDS_EXPECT_THROW_MSG(vds::encodeVideo(dir / "x.webm", clip, webm), vds::ConfigError, "MP4 only");
+  }
+
+  void everyDisplayMatrixOrientation() {
+    // The eight turns and mirrors a display matrix of 0 and +-1 entries can make, written
+    // straight into the track header, against the matrix's own definition.
+    vds::test::TempDir dir;
+    const auto clip = markedClip();
+    vds::VideoEncodeSettings settings;
+    settings.crf = 0;
+    vds::encodeVideo(dir / "plain.mp4", clip, settings);
+    struct Case {
+      int a, b, c, d;
+      int degrees;  // FFmpeg's clockwise angle: -av_display_rotation_get
+    };
+    const std::vector<Case> cases = {
+        {1, 0, 0, 1, 0},    {0, 1, -1, 0, 90},  {-1, 0, 0, -1, 180}, {0, -1, 1, 0, 270},  // turns
+        {1, 0, 0, -1, 0},   {0, 1, 1, 0, 90},   {-1, 0, 0, 1, 180},  {0, -1, -1, 0, 270},  // mirrors
+    };
+    for (const Case& k : cases) {
+      const std::string name = "m" + std::to_string(k.a) + std::to_string(k.b) + std::to_string(k.c) + std::to_string(k.d) + ".mp4";
+      fs::copy_file(dir / "plain.mp4", dir / name);
+      setTrackMatrix(dir / name, k.a, k.b, k.c, k.d);
+      const auto expected = applyDisplayMatrix(clip, k.a, k.b, k.c, k.d);
+      const auto decoded = vds::decodeVideo(dir / name);
+      QCOMPARE(decoded.frames.sizes(), expected.sizes());
+      QCOMPARE(decoded.rotationDegrees, k.degrees);
+      QCOMPARE(decoded.mirrored, k.a * k.d - k.b * k.c < 0);
+      QCOMPARE(markerCorner(decoded.frames[0]), markerCorner(expected[0]));
+      const double psnr = vds::psnrUint8(decoded.frames, expected);
+      QVERIFY2(psnr >= 35.0, qPrintable(QString("%1: PSNR %2 dB").arg(QString::fromStdString(name)).arg(psnr)));
+    }
+  }
+
+  void cutsInsideTheLastFrameAreTruncated() {
+    vds::test::TempDir dir;
+    const auto clip = shapesClip(0, 32, 8);
+    struct Format {
+      const char* name;
+      std::function<ByteRange(const std::string&)> lastFrame;
+    };
+    for (const Format& format : {Format{"webm", lastMatroskaBlock}, Format{"mp4", lastMp4Sample}, Format{"gif", lastGifImage}}) {
+      const fs::path good = dir / (std::string("good.") + format.name);
+      vds::encodeVideo(good, clip);
+      QCOMPARE(vds::decodeVideo(good).frames.size(0), int64_t{8});  // whole, it decodes fully
+      const std::string bytes = vds::test::readBytes(good);
+      const auto [begin, end] = format.lastFrame(bytes);
+      QVERIFY(begin + 2 < end && end <= bytes.size());
+      for (const size_t cut : {begin + 1, (begin + end) / 2, end - 1}) {
+        const std::string cutName = std::string("cut") + std::to_string(cut) + "." + format.name;
+        vds::test::writeBytes(dir / cutName, bytes.substr(0, cut));
+        VDS_EXPECT_THROW_MSG(vds::decodeVideo(dir / cutName), vds::FormatError, (cutName + "': truncated").c_str());
+      }
+    }
+
+    // WebM that states no segment size (as live recorders write it) is not rejected.
+    std::string unknownSize = vds::test::readBytes(dir / "good.webm");
+    const size_t segment = unknownSize.find("\x18\x53\x80\x67");
+    QVERIFY(segment != std::string::npos);
+    QCOMPARE(static_cast<unsigned char>(unknownSize[segment + 4]), static_cast<unsigned char>(0x01));  // an 8-byte size
+    unknownSize.replace(segment + 4, 8, std::string("\x01\xFF\xFF\xFF\xFF\xFF\xFF\xFF", 8));
+    vds::test::writeBytes(dir / "unknown.webm", unknownSize);
+    QCOMPARE(vds::decodeVideo(dir / "unknown.webm").frames.size(0), int64_t{8});
+    // Cut after its last frame, in the index that follows it: the header's size tells.
+    const std::string webm = vds::test::readBytes(dir / "good.webm");
+    vds::test::writeBytes(dir / "no_cues.webm", webm.substr(0, lastMatroskaBlock(webm).second));
+    VDS_EXPECT_THROW_MSG(vds::decodeVideo(dir / "no_cues.webm"), vds::FormatError, "no_cues.webm': truncated");
+    // Asking for fewer frames than a cut file holds is no error.
+    vds::VideoDecodeOptions few;
+    few.frames = 4;
+    QCOMPARE(vds::decodeVideo(dir / "no_cues.webm", few).frames.size(0), int64_t{4});
   }
 
   void writeErrorsNameTheFile() {
