@@ -101,7 +101,7 @@ void registerEvalCommands(CLI::App& app) {
       "Metrics of a video model against the Shapes held-out split (FVD-S with its real-vs-real floor, prompt and "
       "style accuracy, flicker, identity consistency, speed; first-frame PSNR and direction accuracy for "
       "image-to-video), or with --real the eval net's own accuracy");
-  eval->add_option("--model", a->model, "Diffusion package to evaluate (video_unet or i2v_unet)");
+  eval->add_option("--model", a->model, "Diffusion package to evaluate: video_unet, i2v_unet, or image_unet (each image held still for 8 frames)");
   eval->add_option("--evalnet", a->evalNet, "Eval net package (builtin:NAME for a shipped one)")->capture_default_str();
   eval->add_flag("--real", a->real,
                  "Evaluate the eval net itself on real held-out clips of every style: attribute and style accuracy");

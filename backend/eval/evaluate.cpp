@@ -57,11 +57,11 @@ double fvdOf(const torch::Tensor& a, const torch::Tensor& b) {
 
 }  // namespace
 
-WorldOptions evalWorldFor(const GenerationModels& models) {
+WorldOptions evalWorldFor(const GenerationModels& models, int stillFrames) {
   WorldOptions world;
   world.width = static_cast<int>(models.frameWidth());
   world.height = static_cast<int>(models.frameHeight());
-  world.frames = static_cast<int>(models.frames());
+  world.frames = models.model.kind == kKindImageUNet ? stillFrames : static_cast<int>(models.frames());
   world.seed = kEvalWorldSeed;
   return world;
 }
@@ -127,15 +127,19 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   requireClipCount(o.n, "evaluate");
   if (o.batchSize < 1) throw ConfigError("evaluate: batch size must be >= 1, got " + std::to_string(o.batchSize));
   GenerationModels models = GenerationModels::load(o.model);
-  if (models.model.kind == kKindImageUNet || models.frames() < 2)
+  const bool still = models.model.kind == kKindImageUNet;
+  if (still && o.stillFrames < 2)
+    throw ConfigError("evaluate: still frames must be >= 2 for the image model '" + o.model.string() + "', got " +
+                      std::to_string(o.stillFrames));
+  if (!still && models.frames() < 2)
     throw ConfigError("evaluate: model '" + o.model.string() + "' (kind " + models.model.kind + ") makes " +
-                      std::to_string(models.frames()) + " frame(s); evaluation needs a video model");
+                      std::to_string(models.frames()) + " frame(s); evaluation needs a video or an image model");
   if (models.frameWidth() % kEvalNetStride != 0 || models.frameHeight() % kEvalNetStride != 0)
     throw ConfigError("evaluate: model '" + o.model.string() + "' makes " + std::to_string(models.frameWidth()) + "x" +
                       std::to_string(models.frameHeight()) + " frames; the eval net needs multiples of " +
                       std::to_string(kEvalNetStride));
   LoadedEvalNet evalNet = loadEvalNet(o.evalNet);
-  const RealClips real = renderRealClips(evalWorldFor(models), o.n);
+  const RealClips real = renderRealClips(evalWorldFor(models, o.stillFrames), o.n);
 
   GenerateRequest base;
   base.sampler = o.sampler;
@@ -151,7 +155,9 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   for (int64_t begin = 0; begin < o.n; begin += o.batchSize) {
     const int64_t end = std::min(o.n, begin + o.batchSize);
     const GenerateResult result = generate(models, heldoutRequest(models, real, begin, end, base));
-    batches.push_back(toModelRange(result.videos));
+    torch::Tensor videos = toModelRange(result.videos);  // [B, F, 3, H, W]; F = 1 for an image model
+    if (still) videos = videos.expand({-1, o.stillFrames, -1, -1, -1}).contiguous();
+    batches.push_back(videos);
     milliseconds += result.milliseconds;
     nfe = result.nfe;
     tracker.set(end);
@@ -170,6 +176,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   s.spacing = models.model.spec.schedule.edm ? std::string() : o.spacing;
   s.timesteps = o.timesteps;
   s.batchSize = o.batchSize;
+  s.stillImages = still;
   s.modelPackages = {{"model", o.model.string()},
                      {"eval_net", o.evalNet.string()},
                      {"autoencoder", models.model.autoencoderPath().lexically_normal().string()}};

@@ -9,6 +9,11 @@
 //     downsampling, latent frames). Generated clip i is conditioned on held-out clip i:
 //     its caption is the prompt (the empty prompt for a model without a text encoder) and,
 //     for image-to-video models, its frame 0 is the first frame.
+//   - an image model (a style model, an image base) makes one image per prompt; its clip
+//     is that image held still for EvalOptions::stillFrames frames, and the real clips
+//     have that many frames. Style and prompt accuracy read as for a video model; FVD-S,
+//     flicker and identity consistency then compare still clips with moving ones, so
+//     they are not comparable with a video model's.
 //   - the FVD-S floor: the first n clips of Split::train of the same world, rendered plain.
 //     fvdRealFloor = FVD-S(train clips, held-out clips), the distance two independent real
 //     samples of size n already have; a model's FVD-S is read against it, never against 0.
@@ -41,7 +46,7 @@ inline constexpr int64_t kEvalNetBatch = 32;
 using EvalProgressCallback = std::function<void(const ProgressUpdate&)>;
 
 struct EvalOptions {
-  std::filesystem::path model;    // diffusion package (video_unet or i2v_unet)
+  std::filesystem::path model;    // diffusion package (video_unet, i2v_unet or image_unet)
   std::filesystem::path evalNet;  // eval_net package
   int64_t n = 512;                // generated clips, and as many held-out (and train) real clips; >= 2
   uint64_t seed = 0;              // generation seed; clip i uses the noise of sample i
@@ -52,6 +57,7 @@ struct EvalOptions {
   std::vector<double> timesteps;     // explicit timesteps; override steps when not empty
   std::optional<Style> targetStyle;  // style accuracy is measured against it; plain when unset
   int64_t batchSize = 16;            // clips per generation batch; the metrics do not depend on it
+  int stillFrames = 8;               // image models: frames each generated image is held for
 };
 
 // The real clips of one evaluation (see the file comment).
@@ -62,8 +68,9 @@ struct RealClips {
   torch::Tensor train;                 // float [n, F, 3, H, W] in [-1, 1], plain
 };
 
-// The world a package generates: its frame size and length, seed kEvalWorldSeed.
-WorldOptions evalWorldFor(const GenerationModels& models);
+// The world a package generates: its frame size and length (`stillFrames` for an image
+// model), seed kEvalWorldSeed.
+WorldOptions evalWorldFor(const GenerationModels& models, int stillFrames = 8);
 // Renders the first n held-out and n train clips of `world`. ConfigError when n < 2.
 RealClips renderRealClips(const WorldOptions& world, int64_t n);
 
@@ -88,7 +95,7 @@ MetricReport evaluateVideos(EvalNet& net, const torch::Tensor& videos, const Rea
 // clip seeded by its index, so batching does not change them), and returns
 // evaluateVideos() plus the generation settings, ms per clip (the generate() wall time,
 // text encoding and decoding included, divided by n) and NFE per clip. ConfigError, naming
-// the setting, for an image_unet package, n < 2, a batch size < 1, or a frame size the eval
+// the setting, for a video package of fewer than two frames, stillFrames < 2, n < 2, a batch size < 1, or a frame size the eval
 // net cannot take (a multiple of 8).
 MetricReport evaluateModel(const EvalOptions& options, const EvalProgressCallback& progress = {});
 

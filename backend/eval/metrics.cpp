@@ -238,6 +238,7 @@ nlohmann::json MetricReport::toJson() const {
                  {"height", settings.frameHeight},
                  {"frames", settings.frames}}},
       {"real_styles", realStyles},
+      {"still_images", settings.stillImages},
   };
   return {{"metrics", metrics}, {"settings", s}};
 }
@@ -283,7 +284,9 @@ std::string MetricReport::formatTable() const {
     out << "world: seed " << settings.worldSeed << ", " << settings.frameWidth << "x" << settings.frameHeight << ", "
         << settings.frames << " frames, real styles [";
     for (size_t i = 0; i < settings.realStyles.size(); ++i) out << (i ? "," : "") << styleName(settings.realStyles[i]);
-    out << "]\n";
+    out << "]";
+    if (settings.stillImages) out << ", generated clips are still images";
+    out << "\n";
   }
   for (const auto& [role, path] : settings.modelPackages) out << "  " << role << ": " << path << '\n';
   return out.str();

@@ -186,9 +186,28 @@ class EvalEvaluateTest : public QObject {
     QVERIFY(*r.directionAccuracy >= 0 && *r.directionAccuracy <= 1);
   }
 
+  // An image model (a style model) is evaluated on its images held still: every clip's
+  // frames are equal, so flicker is exactly 0, and the real clips have stillFrames frames.
+  void imageModelsAreEvaluatedOnStillClips() {
+    auto o = options(packages_.image());
+    o.stillFrames = 5;
+    o.targetStyle = vds::Style::pixel;
+    const auto r = vds::evaluateModel(o);
+    QCOMPARE(r.settings.frames, int64_t{5});
+    QVERIFY(r.settings.stillImages);
+    QCOMPARE(*r.flicker, 0.0);
+    QVERIFY(*r.flickerReal > 0);  // the real clips move
+    QVERIFY(*r.styleAccuracy >= 0 && *r.styleAccuracy <= 1);
+    QVERIFY(r.settings.targetStyle == vds::Style::pixel);
+    QCOMPARE(r.nfe.value_or(-1), int64_t{kSteps});
+    QVERIFY(r.toJson().at("settings").at("still_images").get<bool>());
+    QVERIFY(r.formatTable().find("still images") != std::string::npos);
+    QVERIFY(!vds::evaluateModel(options(packages_.video())).settings.stillImages);
+    o.stillFrames = 1;
+    QVERIFY_THROWS_EXCEPTION(vds::ConfigError, vds::evaluateModel(o));
+  }
+
   void errorsNameTheSetting() {
-    auto image = options(packages_.image());
-    QVERIFY_THROWS_EXCEPTION(vds::ConfigError, vds::evaluateModel(image));
     auto one = options(packages_.video());
     one.n = 1;
     try {
