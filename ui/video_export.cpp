@@ -94,10 +94,9 @@ ExportFormat exportFormatFromKey(const QString& key, ExportFormat fallback) {
 bool exportFormatAvailable(ExportFormat format) { return hasEncoderFor(backendFormat(format)); }
 
 CrfRange exportCrfRange(ExportFormat format) {
-  // The encoder's bounds (io/video_encoder.h): x264 [0, 51], VP9 [0, 63].
   switch (format) {
-    case ExportFormat::mp4: return {0, 51, kDefaultCrfMp4};
-    case ExportFormat::webm: return {0, 63, kDefaultCrfWebm};
+    case ExportFormat::mp4: return {0, kMaxCrfMp4, kDefaultCrfMp4};
+    case ExportFormat::webm: return {0, kMaxCrfWebm, kDefaultCrfWebm};
     case ExportFormat::gif:
     case ExportFormat::png: break;
   }

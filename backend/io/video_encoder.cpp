@@ -19,8 +19,6 @@ namespace fs = std::filesystem;
 using namespace vds::ffmpeg;
 
 constexpr double kMaxFps = 240.0;
-constexpr int kMaxCrfX264 = 51;
-constexpr int kMaxCrfVp9 = 63;
 constexpr int kMaxGifLoop = 65535;     // GIF's NETSCAPE loop count is 16 bits
 constexpr int kFpsPrecision = 100000;  // denominator bound when turning fps into a rational
 constexpr int kMinFrameDigits = 4;
@@ -61,7 +59,7 @@ void checkSettings(const VideoEncodeSettings& s, VideoFormat format) {
     throw ConfigError("video size " + std::to_string(s.width) + "x" + std::to_string(s.height) + " is negative");
   if (s.scale > 1 && (s.width > 0 || s.height > 0))
     throw ConfigError("video scale and a target size exclude each other: set one of them");
-  const int maxCrf = format == VideoFormat::webm ? kMaxCrfVp9 : kMaxCrfX264;
+  const int maxCrf = format == VideoFormat::webm ? kMaxCrfWebm : kMaxCrfMp4;
   if (s.crf < -1 || s.crf > maxCrf)
     throw ConfigError("video crf " + std::to_string(s.crf) + " is outside [0, " + std::to_string(maxCrf) + "] for " +
                       videoFormatName(format) + " (-1 for the default)");

@@ -44,6 +44,8 @@ using EncodeProgress = std::function<bool(int64_t done, int64_t total)>;
 
 inline constexpr double kDefaultVideoFps = 8.0;
 inline constexpr int kMaxVideoScale = 64;
+inline constexpr int kMaxCrfMp4 = 51;       // x264's CRF range is [0, 51]
+inline constexpr int kMaxCrfWebm = 63;      // libvpx-vp9's is [0, 63]
 inline constexpr int kDefaultCrfMp4 = 18;   // x264: visually near-lossless
 inline constexpr int kDefaultCrfWebm = 30;  // libvpx-vp9's usual constant-quality point
 
