@@ -24,4 +24,15 @@ std::filesystem::path resolveModelPath(const std::string& spec) {
   return spec;
 }
 
+std::string modelReference(const std::filesystem::path& path) {
+  std::error_code ec;
+  const std::filesystem::path models = std::filesystem::weakly_canonical(resourcesDir() / "models", ec);
+  const std::filesystem::path full = std::filesystem::weakly_canonical(path, ec);
+  if (!ec) {
+    const std::filesystem::path relative = full.lexically_relative(models);
+    if (!relative.empty() && *relative.begin() != ".." && relative != ".") return "builtin:" + relative.generic_string();
+  }
+  return path.string();
+}
+
 }  // namespace vds

@@ -14,5 +14,8 @@ std::filesystem::path defaultWorkspace();
 
 // "builtin:NAME" names a shipped package, resources/models/NAME; anything else is a path.
 std::filesystem::path resolveModelPath(const std::string& spec);
+// The inverse, for provenance that stays true on another machine: "builtin:NAME" for a
+// package under resourcesDir()/models, else the path as given.
+std::string modelReference(const std::filesystem::path& path);
 
 }  // namespace vds

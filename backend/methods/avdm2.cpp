@@ -406,8 +406,11 @@ class Avdm2Distillation : public Method {
     PackageInfo info = trainedPackageInfo(ctx, "shapes-avdm2-" + std::to_string(timesteps_.size()) + "step",
                                           "AVDM2 student of " + teacherPath_.filename().string() + " distilled with 2D SDM model " +
                                               stylePath_.filename().string() + ".");
-    info.training["teacher"] = teacherPath_.string();
-    info.training["style"] = stylePath_.string();
+    info.training["teacher"] = modelReference(teacherPath_);
+    info.training["style"] = modelReference(stylePath_);
+    info.training["lambda_sdm"] = lambdaSdm_;
+    info.training["lambda_adm"] = lambdaAdm_;
+    info.training["sdm_frames"] = ctx.config.get<int64_t>(key("sdm_frames"));
     saveDiffusionModel(dir, info, kKindVideoUNet, *student_, spec);
   }
 

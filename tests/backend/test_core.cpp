@@ -1,7 +1,8 @@
-// Core utilities: seeding, ETA estimation, device parsing.
+// Core utilities: seeding, ETA estimation, device parsing, model references.
 #include "core/content_hash.h"
 #include "core/device.h"
 #include "core/errors.h"
+#include "core/paths.h"
 #include "core/progress.h"
 #include "core/rng.h"
 #include "support/test_support.h"
@@ -70,6 +71,17 @@ class CoreTest : public QObject {
     VDS_EXPECT_THROW_MSG(vds::parseDevice("tpu"), vds::ConfigError, "tpu");
     QCOMPARE(vds::parseDtype("bf16"), torch::kBFloat16);
     VDS_EXPECT_THROW_MSG(vds::parseDtype("int3"), vds::ConfigError, "int3");
+  }
+
+  // modelReference inverts resolveModelPath for shipped packages, and leaves others alone.
+  void modelReferencesRoundTrip() {
+    QCOMPARE(vds::modelReference(vds::resolveModelPath("builtin:t2v-teacher")), std::string("builtin:t2v-teacher"));
+    QCOMPARE(vds::modelReference(vds::resolveModelPath("builtin:students/avdm2-4step")),
+             std::string("builtin:students/avdm2-4step"));
+    QCOMPARE(vds::modelReference(vds::resourcesDir() / "models" / "." / "style-pixel"), std::string("builtin:style-pixel"));
+    QCOMPARE(vds::modelReference("/tmp/elsewhere/pkg"), std::string("/tmp/elsewhere/pkg"));
+    QCOMPARE(vds::modelReference(vds::resourcesDir() / "presets"), (vds::resourcesDir() / "presets").string());
+    QCOMPARE(vds::modelReference(vds::resourcesDir() / "models"), (vds::resourcesDir() / "models").string());
   }
 };
 
