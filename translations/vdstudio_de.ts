@@ -23,6 +23,18 @@
         <source>With --screenshots: the run config to train and show (default: an autoencoder micro run).</source>
         <translation>Mit --screenshots: die Laufkonfiguration, die trainiert und gezeigt wird (Standard: ein Autoencoder-Mikrolauf).</translation>
     </message>
+    <message>
+        <source>Benchmark: training throughput with the studio open against vdstudio-cli distill on the run config FILE, then exit.</source>
+        <translation>Benchmark: Trainingsdurchsatz bei geöffnetem Studio gegenüber vdstudio-cli distill mit der Laufkonfiguration FILE, danach beenden.</translation>
+    </message>
+    <message>
+        <source>With --bench-overhead: iterations per run.</source>
+        <translation>Mit --bench-overhead: Iterationen pro Lauf.</translation>
+    </message>
+    <message>
+        <source>With --bench-overhead: runs per side.</source>
+        <translation>Mit --bench-overhead: Läufe pro Seite.</translation>
+    </message>
 </context>
 <context>
     <name>vds::ui::ClipGridView</name>
@@ -195,6 +207,258 @@ erste Frames: zurückgehaltene Clips</translation>
     <message>
         <source>done</source>
         <translation>fertig</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>E&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Write the grid (or one column) as MP4, WebM, GIF or PNG frames, labelled</source>
+        <translation>Das Raster (oder eine Spalte) beschriftet als MP4, WebM, GIF oder PNG-Frames schreiben</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>Seed %1</translation>
+    </message>
+    <message>
+        <source>The whole grid, labelled</source>
+        <translation>Das ganze Raster, beschriftet</translation>
+    </message>
+    <message>
+        <source>Column %1: %2</source>
+        <translation>Spalte %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>vds::ui::ExportDialog</name>
+    <message>
+        <source>MP4 (H.264)</source>
+        <translation>MP4 (H.264)</translation>
+    </message>
+    <message>
+        <source>WebM (VP9)</source>
+        <translation>WebM (VP9)</translation>
+    </message>
+    <message>
+        <source>GIF</source>
+        <translation>GIF</translation>
+    </message>
+    <message>
+        <source>PNG frames</source>
+        <translation>PNG-Frames</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4-Video (*.mp4)</translation>
+    </message>
+    <message>
+        <source>WebM video (*.webm)</source>
+        <translation>WebM-Video (*.webm)</translation>
+    </message>
+    <message>
+        <source>Animated GIF (*.gif)</source>
+        <translation>Animiertes GIF (*.gif)</translation>
+    </message>
+    <message>
+        <source>PNG frames, numbered after the name (*.png)</source>
+        <translation>PNG-Frames, nach dem Namen nummeriert (*.png)</translation>
+    </message>
+    <message>
+        <source>Export video</source>
+        <translation>Video exportieren</translation>
+    </message>
+    <message>
+        <source>Nothing to export</source>
+        <translation>Nichts zu exportieren</translation>
+    </message>
+    <message>
+        <source>&amp;What</source>
+        <translation>&amp;Was</translation>
+    </message>
+    <message>
+        <source>This FFmpeg build has no encoder for %1</source>
+        <translation>Diesem FFmpeg-Build fehlt ein Encoder für %1</translation>
+    </message>
+    <message>
+        <source>&amp;Format</source>
+        <translation>&amp;Format</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>F&amp;ile</source>
+        <translation>Dat&amp;ei</translation>
+    </message>
+    <message>
+        <source> fps</source>
+        <translation> fps</translation>
+    </message>
+    <message>
+        <source>Frames per second of MP4, WebM and GIF (GIF rounds frame delays to 1/100 s); starts at the clips&apos; own rate</source>
+        <translation>Frames pro Sekunde für MP4, WebM und GIF (GIF rundet Frame-Verzögerungen auf 1/100 s); beginnt bei der eigenen Rate der Clips</translation>
+    </message>
+    <message>
+        <source>Frame &amp;rate</source>
+        <translation>Frame&amp;rate</translation>
+    </message>
+    <message>
+        <source>Integer upscale (nearest)</source>
+        <translation>Ganzzahlig vergrößern (nächster Nachbar)</translation>
+    </message>
+    <message>
+        <source>Fit to size (area)</source>
+        <translation>Auf Größe einpassen (Fläche)</translation>
+    </message>
+    <message>
+        <source>×</source>
+        <translation>×</translation>
+    </message>
+    <message>
+        <source>Every pixel becomes an N×N block; in a grid the clips grow, the labels keep their size</source>
+        <translation>Jedes Pixel wird ein N×N-Block; in einem Raster wachsen die Clips, die Beschriftungen behalten ihre Größe</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>auto</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Area averaging when shrinking, bilinear when growing; leave one side on auto to keep the aspect ratio</source>
+        <translation>Flächenmittelung beim Verkleinern, bilinear beim Vergrößern; eine Seite auf auto lassen, um das Seitenverhältnis zu behalten</translation>
+    </message>
+    <message>
+        <source>&amp;Scale</source>
+        <translation>&amp;Skalierung</translation>
+    </message>
+    <message>
+        <source>Constant rate factor: lower is better and larger (MP4 0-51, WebM 0-63)</source>
+        <translation>Constant Rate Factor: kleiner ist besser und größer (MP4 0-51, WebM 0-63)</translation>
+    </message>
+    <message>
+        <source>&amp;Quality (CRF)</source>
+        <translation>&amp;Qualität (CRF)</translation>
+    </message>
+    <message>
+        <source>play once</source>
+        <translation>einmal abspielen</translation>
+    </message>
+    <message>
+        <source>GIF: 0 loops forever, N repeats N times</source>
+        <translation>GIF: 0 wiederholt endlos, N wiederholt N-mal</translation>
+    </message>
+    <message>
+        <source>GIF &amp;loops</source>
+        <translation>GIF-&amp;Wiederholungen</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Exportieren</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel export</source>
+        <translation>Export &amp;abbrechen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n clip(s) as a labelled grid</source>
+        <translation>
+            <numerusform>Den %n Clip als beschriftetes Raster</numerusform>
+            <numerusform>Alle %n Clips als beschriftetes Raster</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clip %1</source>
+        <translation>Clip %1</translation>
+    </message>
+    <message>
+        <source>Clip %1: %2</source>
+        <translation>Clip %1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n clip(s)</source>
+        <translation>
+            <numerusform>%n Clip</numerusform>
+            <numerusform>%n Clips</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>up to %n frame(s)</source>
+        <translation>
+            <numerusform>bis zu %n Frame</numerusform>
+            <numerusform>bis zu %n Frames</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1×%2 px at %3 fps</source>
+        <translation>%1×%2 px bei %3 fps</translation>
+    </message>
+    <message>
+        <source>no clips yet</source>
+        <translation>noch keine Clips</translation>
+    </message>
+    <message>
+        <source>not used by %1</source>
+        <translation>von %1 nicht verwendet</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>Exportieren nach</translation>
+    </message>
+    <message>
+        <source>There is nothing to export yet: no clip has frames.</source>
+        <translation>Es gibt noch nichts zu exportieren: kein Clip hat Frames.</translation>
+    </message>
+    <message>
+        <source>This FFmpeg build has no encoder for %1.</source>
+        <translation>Diesem FFmpeg-Build fehlt ein Encoder für %1.</translation>
+    </message>
+    <message>
+        <source>Choose a file to write.</source>
+        <translation>Bitte eine Zieldatei wählen.</translation>
+    </message>
+    <message>
+        <source>Give a width or a height to fit the video to.</source>
+        <translation>Bitte eine Breite oder Höhe angeben, auf die das Video eingepasst wird.</translation>
+    </message>
+    <message>
+        <source>Encoding %1…</source>
+        <translation>%1 wird kodiert…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n PNG frame(s) of %1×%2 px (%3), from %4</source>
+        <translation>
+            <numerusform>%n PNG-Frame mit %1×%2 px geschrieben (%3), aus %4</numerusform>
+            <numerusform>%n PNG-Frames mit %1×%2 px geschrieben (%3), aus %4</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %1: %n frame(s) of %2×%3 px, %4</source>
+        <translation>
+            <numerusform>%1 geschrieben: %n Frame mit %2×%3 px, %4</numerusform>
+            <numerusform>%1 geschrieben: %n Frames mit %2×%3 px, %4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was written.</source>
+        <translation>Abgebrochen; es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>Could not export to %1:
+%2</source>
+        <translation>Export nach %1 fehlgeschlagen:
+%2</translation>
     </message>
 </context>
 <context>
@@ -406,6 +670,14 @@ erste Frames: zurückgehaltene Clips</translation>
     <message>
         <source>Saving a checkpoint, then closing…</source>
         <translation>Checkpoint wird gespeichert, danach wird das Programm beendet…</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportieren…</translation>
+    </message>
+    <message>
+        <source>Write what the Samples, Compare or Styles tab shows as a video file</source>
+        <translation>Den Inhalt des Tabs Samples, Vergleich oder Stile als Videodatei schreiben</translation>
     </message>
 </context>
 <context>
@@ -703,10 +975,6 @@ erste Frames: zurückgehaltene Clips</translation>
         <translation>Pause</translation>
     </message>
     <message>
-        <source>fps</source>
-        <translation>fps</translation>
-    </message>
-    <message>
         <source>Play</source>
         <translation>Wiedergabe</translation>
     </message>
@@ -729,6 +997,53 @@ erste Frames: zurückgehaltene Clips</translation>
     <message>
         <source>step %1 (%2 of %3)</source>
         <translation>Schritt %1 (%2 von %3)</translation>
+    </message>
+    <message>
+        <source>&amp;Open video…</source>
+        <translation>Video ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Show a video file (MP4, WebM, GIF, …) beside the previews, at its own frame rate</source>
+        <translation>Eine Videodatei (MP4, WebM, GIF, …) neben den Vorschauen mit ihrer eigenen Framerate zeigen</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>E&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Write the preview shown under History as MP4, WebM, GIF or PNG frames</source>
+        <translation>Die unter Verlauf gezeigte Vorschau als MP4, WebM, GIF oder PNG-Frames schreiben</translation>
+    </message>
+    <message>
+        <source>Open video</source>
+        <translation>Video öffnen</translation>
+    </message>
+    <message>
+        <source>Videos (*.mp4 *.webm *.gif *.mkv *.mov *.avi);;All files (*)</source>
+        <translation>Videos (*.mp4 *.webm *.gif *.mkv *.mov *.avi);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>opening %1…</source>
+        <translation>%1 wird geöffnet…</translation>
+    </message>
+    <message>
+        <source>Could not open %1: %2</source>
+        <translation>%1 konnte nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>showing the first %1 of %2 frames</source>
+        <translation>die ersten %1 von %2 Frames werden gezeigt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %2 fps · %n frame(s)</source>
+        <translation>
+            <numerusform>%1 · %2 fps · %n Frame</numerusform>
+            <numerusform>%1 · %2 fps · %n Frames</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 · step %2 · %3 fps</source>
+        <translation>%1 · Schritt %2 · %3 fps</translation>
     </message>
 </context>
 <context>
@@ -911,6 +1226,29 @@ erste Frames: zurückgehaltene Clips</translation>
     <message>
         <source>active style: %1 (sent at the run&apos;s next iteration)</source>
         <translation>aktiver Stil: %1 (wird bei der nächsten Iteration des Laufs gesendet)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>E&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Write the gallery (or one style) as MP4, WebM, GIF or PNG frames, labelled</source>
+        <translation>Die Galerie (oder einen Stil) beschriftet als MP4, WebM, GIF oder PNG-Frames schreiben</translation>
+    </message>
+    <message>
+        <source>%1 · seed %2</source>
+        <translation>%1 · Seed %2</translation>
+    </message>
+</context>
+<context>
+    <name>vds::ui::VideoExport</name>
+    <message>
+        <source>there is nothing to export: no clip has frames yet</source>
+        <translation>es gibt nichts zu exportieren: noch hat kein Clip Frames</translation>
+    </message>
+    <message>
+        <source>no output file is chosen</source>
+        <translation>keine Zieldatei gewählt</translation>
     </message>
 </context>
 <context>

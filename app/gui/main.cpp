@@ -1,6 +1,7 @@
 // vdstudio: the Qt studio. `vdstudio --screenshots DIR` trains a micro run (or the run
 // config given with --run), renders every main view to DIR/<view>.png and exits (works
-// on the offscreen platform).
+// on the offscreen platform). `vdstudio --bench-overhead FILE` measures training
+// throughput with the studio open against vdstudio-cli's (app/gui/bench_overhead.h).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -13,6 +14,7 @@
 
 #include <cstdio>
 
+#include "bench_overhead.h"
 #include "ui/main_window.h"
 #include "ui/runs_view.h"
 #include "ui/setup_panel.h"
@@ -79,7 +81,21 @@ int main(int argc, char** argv) {
                          QApplication::translate("main", "With --screenshots: the run config to train and show "
                                                          "(default: an autoencoder micro run)."),
                          QStringLiteral("FILE"));
+  QCommandLineOption benchOverhead(
+      QStringLiteral("bench-overhead"),
+      QApplication::translate("main", "Benchmark: training throughput with the studio open against vdstudio-cli "
+                                      "distill on the run config FILE, then exit."),
+      QStringLiteral("FILE"));
+  QCommandLineOption benchSteps(QStringLiteral("bench-steps"),
+                                QApplication::translate("main", "With --bench-overhead: iterations per run."),
+                                QStringLiteral("N"), QStringLiteral("60"));
+  QCommandLineOption benchRepetitions(QStringLiteral("bench-repetitions"),
+                                      QApplication::translate("main", "With --bench-overhead: runs per side."),
+                                      QStringLiteral("N"), QStringLiteral("3"));
   parser.addOption(screenshots);
+  parser.addOption(benchOverhead);
+  parser.addOption(benchSteps);
+  parser.addOption(benchRepetitions);
   parser.addOption(run);
   parser.addOption(workspace);
   parser.addOption(demo);
@@ -96,6 +112,21 @@ int main(int argc, char** argv) {
       runYaml = QString::fromUtf8(file.readAll());
     }
     return takeScreenshots(parser.value(screenshots), runYaml);
+  }
+
+  if (parser.isSet(benchOverhead)) {
+    vds::gui::OverheadOptions o;
+    o.config = parser.value(benchOverhead);
+    o.cli = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("vdstudio-cli"));
+    bool stepsOk = false, repsOk = false;
+    o.steps = parser.value(benchSteps).toInt(&stepsOk);
+    o.repetitions = parser.value(benchRepetitions).toInt(&repsOk);
+    if (!stepsOk || !repsOk || o.steps <= o.warmup + 1 || o.repetitions < 1) {
+      std::fprintf(stderr, "vdstudio: --bench-steps must be more than %d and --bench-repetitions at least 1\n",
+                   o.warmup + 1);
+      return 1;
+    }
+    return vds::gui::benchOverhead(o);
   }
 
   vds::ui::StudioOptions options;
