@@ -1239,6 +1239,18 @@ erste Frames: zurückgehaltene Clips</translation>
         <source>%1 · seed %2</source>
         <translation>%1 · Seed %2</translation>
     </message>
+    <message>
+        <source>The students distilled with each style (their own sampling)</source>
+        <translation>Die mit jedem Stil destillierten Students (mit ihrem eigenen Sampling)</translation>
+    </message>
+    <message>
+        <source>no student distilled with %1</source>
+        <translation>kein Student mit %1 destilliert</translation>
+    </message>
+    <message>
+        <source>Student of %1: %2</source>
+        <translation>Student von %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>vds::ui::VideoExport</name>

@@ -88,6 +88,8 @@ PackageEntry describePackage(const QString& specOrPath) {
       if (s["cfg"]) sampling.cfg = s["cfg"].as<double>();
       p.sampling = sampling;
     }
+    if (const YAML::Node t = n["training"]; t && t.IsMap() && t["style"])
+      p.trainingStyleDir = qs(fs::weakly_canonical(resolveModelPath(t["style"].as<std::string>())).string());
     p.present = true;
   } catch (const std::exception&) {
     p.present = false;

@@ -45,6 +45,9 @@ struct PackageEntry {
   QString description;  // model.yaml description
   bool present = false; // model.yaml exists and parses
   std::optional<PackageSampling> sampling;  // the manifest's sampling section, when it has one
+  // A distilled student's `training.style` (the 2D style model it was distilled with),
+  // resolved to that package's canonical folder; empty for other packages.
+  QString trainingStyleDir;
 };
 
 // A run folder under WORKSPACE/runs.

@@ -1,5 +1,6 @@
 #include "ui/styles_view.h"
 
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -70,12 +71,16 @@ StylesView::StylesView(GenerationService* service, RunController* run, QWidget* 
   auto* galleryBox = new QGroupBox(tr("Same prompt and seed, every style"));
   galleryLayout_ = new QHBoxLayout(galleryBox);
   layout->addWidget(galleryBox, 1);
+  auto* studentBox = new QGroupBox(tr("The students distilled with each style (their own sampling)"));
+  studentLayout_ = new QHBoxLayout(studentBox);
+  layout->addWidget(studentBox, 1);
 
   connect(render, &QPushButton::clicked, this, &StylesView::renderGallery);
   connect(export_, &QPushButton::clicked, this, &StylesView::openExportDialog);
   connect(swap_, &QPushButton::clicked, this, &StylesView::swapToSelected);
   connect(list_, &QListWidget::currentRowChanged, this, [this] { refreshSwapButton(); });
   connect(run_, &RunController::stateChanged, this, [this] { refreshSwapButton(); });
+  students_ = studentPackages();
   setPackages(defaultPackages());
 }
 
@@ -106,6 +111,27 @@ void StylesView::setPackages(const std::vector<PackageEntry>& packages) {
 
 void StylesView::selectPackage(int index) { list_->setCurrentRow(index); }
 
+void StylesView::setStudents(const std::vector<PackageEntry>& students) {
+  students_ = students;
+  rebuildGallery();
+}
+
+const PackageEntry* StylesView::studentFor(int index) const {
+  if (index < 0 || index >= static_cast<int>(packages_.size()) || !packages_[index].present) return nullptr;
+  const QString styleDir = QFileInfo(packages_[index].dir).canonicalFilePath();
+  const PackageEntry* best = nullptr;
+  for (const auto& s : students_) {
+    if (!s.present || s.trainingStyleDir.isEmpty() || s.trainingStyleDir != styleDir) continue;
+    const size_t steps = s.sampling ? s.sampling->timesteps.size() : 0;
+    if (best == nullptr || steps > (best->sampling ? best->sampling->timesteps.size() : 0)) best = &s;
+  }
+  return best;
+}
+
+ClipGridView* StylesView::studentCell(int index) const {
+  return index >= 0 && index < static_cast<int>(studentCells_.size()) ? studentCells_[index] : nullptr;
+}
+
 void StylesView::rebuildGallery() {
   for (auto* cell : gallery_) cell->deleteLater();
   gallery_.clear();
@@ -119,6 +145,29 @@ void StylesView::rebuildGallery() {
     cell->setMessage(p.present ? tr("press Render gallery") : tr("not built yet"));
     galleryLayout_->addWidget(cell);
     gallery_.push_back(cell);
+  }
+  // Under each style, the student distilled with it; an empty label keeps the columns aligned.
+  while (QLayoutItem* item = studentLayout_->takeAt(0)) {
+    if (QWidget* w = item->widget()) w->deleteLater();
+    delete item;
+  }
+  studentCells_.clear();
+  for (int i = 0; i < static_cast<int>(packages_.size()); ++i) {
+    const PackageEntry* student = studentFor(i);
+    if (student == nullptr) {
+      auto* none = new QLabel(tr("no student distilled with %1").arg(packages_[i].name));
+      none->setAlignment(Qt::AlignCenter);
+      none->setWordWrap(true);
+      studentLayout_->addWidget(none, 1);
+      studentCells_.push_back(nullptr);
+      continue;
+    }
+    auto* cell = new ClipGridView;
+    cell->setClock(clock_);
+    cell->setTitle(student->name);
+    cell->setMessage(tr("press Render gallery"));
+    studentLayout_->addWidget(cell, 1);
+    studentCells_.push_back(cell);
   }
 }
 
@@ -160,6 +209,35 @@ void StylesView::renderGallery() {
     });
     watcher->setFuture(service_->submit(request));
   }
+  for (int i = 0; i < static_cast<int>(studentCells_.size()); ++i) {
+    const PackageEntry* student = studentFor(i);
+    if (studentCells_[i] == nullptr || student == nullptr) continue;
+    ++pending_;
+    studentCells_[i]->setMessage(tr("rendering…"));
+    ClipRequest request;
+    request.package = student->spec;
+    request.prompts = {prompt_->text()};
+    request.packageSampling = true;
+    request.seed = static_cast<uint64_t>(seed_->value());
+    auto* watcher = new QFutureWatcher<ClipResult>(this);
+    connect(watcher, &QFutureWatcher<ClipResult>::finished, this, [this, watcher, generation, i] {
+      const ClipResult result = watcher->result();
+      watcher->deleteLater();
+      if (generation != generation_) return;
+      if (result.ok) {
+        studentCells_[i]->setClips(result.videos);
+        clock_->setFrameCount(std::max(clock_->frameCount(), result.videos.frames));
+        export_->setEnabled(true);
+      } else {
+        studentCells_[i]->setMessage(result.error);
+      }
+      if (--pending_ == 0) {
+        clock_->play();
+        Q_EMIT galleryFinished();
+      }
+    });
+    watcher->setFuture(service_->submit(request));
+  }
   if (pending_ == 0) Q_EMIT galleryFinished();
 }
 
@@ -177,7 +255,19 @@ std::vector<ExportSource> StylesView::exportSources() const {
     grid.columnLabels << packages_[i].name;
     grid.clips.push_back(gallery_[i]->clips());
   }
-  return ExportDialog::gridAndClips(grid);
+  std::vector<ExportSource> out = ExportDialog::gridAndClips(grid);
+  // The students' clips, each on its own: the grid stays one row, because a style
+  // without a student would leave a hole in a second row.
+  for (size_t i = 0; i < studentCells_.size(); ++i) {
+    const PackageEntry* student = studentFor(static_cast<int>(i));
+    if (studentCells_[i] == nullptr || student == nullptr || studentCells_[i]->clips().empty()) continue;
+    ExportSource one;
+    one.name = tr("Student of %1: %2").arg(packages_[i].name, student->name);
+    one.fileStem = QStringLiteral("%1-student-%2").arg(grid.fileStem, student->name);
+    one.clips = {studentCells_[i]->clips()};
+    out.push_back(one);
+  }
+  return out;
 }
 
 ExportDialog* StylesView::openExportDialog() {

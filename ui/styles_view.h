@@ -1,5 +1,6 @@
 // Styles: the style models (resources/models/style-* and the plain image-base) with
-// thumbnails, a side-by-side gallery of one prompt and seed rendered by every style,
+// thumbnails, a side-by-side gallery of one prompt and seed rendered by every style and,
+// under each style, by the student distilled with it (its model.yaml `training.style`),
 // and "Swap active style", which sends SwapStyle to the running run. Export… writes the
 // gallery as one labelled video, or one style's clip (ui/export_dialog.h).
 #pragma once
@@ -38,6 +39,14 @@ class StylesView : public QWidget {
   void renderGallery();
   bool isRendering() const { return pending_ > 0; }
   ClipGridView* galleryCell(int index) const;
+  // The distilled students to show under the styles (default: studentPackages()). Style
+  // i's column shows the student whose training.style is that style, the one with the
+  // most sampling steps when there are several.
+  void setStudents(const std::vector<PackageEntry>& students);
+  // The student cell under style `index`; nullptr when no student was distilled with it.
+  ClipGridView* studentCell(int index) const;
+  // The student shown under style `index`, or nullptr.
+  const PackageEntry* studentFor(int index) const;
   // Sends SwapStyle for the selected package; false when no run is active.
   bool swapToSelected();
   QString activeStyle() const { return activeStyle_; }
@@ -60,6 +69,9 @@ class StylesView : public QWidget {
   RunController* run_;
   std::vector<PackageEntry> packages_;
   std::vector<ClipGridView*> gallery_;
+  std::vector<PackageEntry> students_;
+  std::vector<ClipGridView*> studentCells_;  // one per style; nullptr where no student matches
+  QHBoxLayout* studentLayout_ = nullptr;
   PlaybackClock* clock_;
   QListWidget* list_ = nullptr;
   QLineEdit* prompt_ = nullptr;

@@ -3,6 +3,9 @@
 // ms per clip, the A/B wipe, a missing package shown in its cells, students sampling as
 // their package records, image-to-video columns, the default layout, and the style gallery.
 #include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
 #include "ui/compare_view.h"
 #include "ui/generation_service.h"
@@ -139,6 +142,54 @@ class CompareTest : public QObject {
     QVERIFY(view.galleryCell(1)->clips().empty());
     view.selectPackage(0);
     QVERIFY(!view.swapToSelected());  // no run: nothing to swap
+  }
+
+  // Under each style, the student whose model.yaml says it was distilled with that style.
+  void studentsAppearUnderTheStyleTheyWereDistilledWith() {
+    // A copy of the fixture's 2-step student that names the fixture's `image` package as
+    // its training style (references made absolute, weights copied).
+    QTemporaryDir dir;
+    const QString studentDir = dir.filePath(QStringLiteral("styled"));
+    QVERIFY(QDir().mkpath(studentDir));
+    const QString source = fixture(QStringLiteral("students/tiny-2step"));
+    QVERIFY(QFile::copy(source + QStringLiteral("/model.safetensors"), studentDir + QStringLiteral("/model.safetensors")));
+    QFile in(source + QStringLiteral("/model.yaml"));
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QString yaml = QString::fromUtf8(in.readAll());
+    yaml.replace(QStringLiteral("../../ae"), QDir(fixture(QStringLiteral("ae"))).absolutePath());
+    yaml.replace(QStringLiteral("../../text"), QDir(fixture(QStringLiteral("text"))).absolutePath());
+    yaml += QStringLiteral("training:\n  style: %1\n").arg(QDir(fixture(QStringLiteral("image"))).absolutePath());
+    QFile out(studentDir + QStringLiteral("/model.yaml"));
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(yaml.toUtf8());
+    out.close();
+    const PackageEntry student = describePackage(studentDir);
+    QVERIFY(student.present);
+    QCOMPARE(student.trainingStyleDir, QFileInfo(fixture(QStringLiteral("image"))).canonicalFilePath());
+    const PackageEntry plain = describePackage(fixture(QStringLiteral("students/tiny-2step")));
+    QVERIFY(plain.trainingStyleDir.isEmpty());
+
+    GenerationService service;
+    RunController run;
+    StylesView view(&service, &run);
+    view.show();
+    view.setPackages({describePackage(fixture(QStringLiteral("image"))), describePackage(fixture(QStringLiteral("image-b")))});
+    view.setStudents({plain, student});
+    QVERIFY(view.studentFor(0) != nullptr);
+    QCOMPARE(view.studentFor(0)->dir, student.dir);
+    QVERIFY(view.studentCell(0) != nullptr);
+    QVERIFY(view.studentFor(1) == nullptr);  // nothing was distilled with image-b
+    QVERIFY(view.studentCell(1) == nullptr);
+    QSignalSpy done(&view, &StylesView::galleryFinished);
+    view.renderGallery();
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kGenerateTimeoutMs);
+    // The student samples with its own sampling: a video, not the style model's one frame.
+    const VideoClips clips = view.studentCell(0)->clips();
+    QVERIFY(!clips.empty());
+    QVERIFY(clips.frames > 1);
+    bool listed = false;
+    for (const auto& source : view.exportSources()) listed = listed || source.name.contains(student.name);
+    QVERIFY(listed);
   }
 };
 
