@@ -1,6 +1,8 @@
 #include "ui/run_controller.h"
 
+#include <QEventLoop>
 #include <QThread>
+#include <QTimer>
 
 #include <mutex>
 
@@ -56,6 +58,23 @@ RunController::~RunController() {
 }
 
 bool RunController::isActive() const { return thread_ != nullptr; }
+
+bool RunController::waitUntilInactive(int timeoutMs) {
+  QEventLoop loop;
+  QTimer poll;
+  poll.setInterval(50);
+  QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+    if (!isActive()) loop.quit();
+  });
+  QTimer limit;
+  limit.setSingleShot(true);
+  QObject::connect(&limit, &QTimer::timeout, &loop, &QEventLoop::quit);
+  if (!isActive()) return true;
+  poll.start();
+  if (timeoutMs >= 0) limit.start(timeoutMs);
+  loop.exec();
+  return !isActive();
+}
 
 bool RunController::start(const RunRequest& request, QString* error) {
   const auto fail = [&](const QString& message) {

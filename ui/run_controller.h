@@ -51,6 +51,11 @@ class RunController : public QObject {
   RunState state() const { return state_; }
   // Starting, Running, Paused or Stopping: a worker thread exists.
   bool isActive() const;
+  // Runs a local event loop until no run is active, or `timeoutMs` has passed (-1: no
+  // limit); true when the run ended. It sleeps between checks, so the caller's thread
+  // takes no CPU from training. For command-line modes (screenshots, benchmarks): the
+  // studio itself never waits on a run.
+  bool waitUntilInactive(int timeoutMs = -1);
   QString runDir() const { return runDir_; }
   EventBridge* events() { return &bridge_; }
   // Every command sent to the current run, oldest first (names as commandName gives).

@@ -79,7 +79,7 @@ std::optional<double> runGui(const OverheadOptions& o, const QString& yaml, cons
   window.show();
   if (!window.setupPanel()->loadYamlText(yaml, QStringLiteral("overhead benchmark"), error) || !window.startRun(error))
     return std::nullopt;
-  while (window.controller()->isActive()) QApplication::processEvents(QEventLoop::AllEvents, 50);
+  window.controller()->waitUntilInactive();
   const QString runDir = window.controller()->runDir();
   window.close();
   return msPerIteration(runDir, o.warmup, error);

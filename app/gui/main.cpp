@@ -5,7 +5,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -45,11 +44,10 @@ int takeScreenshots(const QString& dir, const QString& runYaml) {
     std::fprintf(stderr, "vdstudio: screenshot run: %s\n", qPrintable(error));
     return 1;
   }
-  QElapsedTimer clock;
-  clock.start();
-  while (window.controller()->isActive() && clock.elapsed() < kScreenshotRunTimeoutMs) QApplication::processEvents(QEventLoop::AllEvents, 50);
-  if (window.controller()->isActive()) window.controller()->stop();
-  while (window.controller()->isActive()) QApplication::processEvents(QEventLoop::AllEvents, 50);
+  if (!window.controller()->waitUntilInactive(kScreenshotRunTimeoutMs)) {
+    window.controller()->stop();
+    window.controller()->waitUntilInactive();
+  }
   window.runsView()->refresh();
   const QStringList files = window.saveScreenshots(dir);
   for (const QString& f : files) std::printf("wrote %s\n", qPrintable(f));
