@@ -679,6 +679,10 @@ erste Frames: zurückgehaltene Clips</translation>
         <source>Write what the Samples, Compare or Styles tab shows as a video file</source>
         <translation>Den Inhalt des Tabs Samples, Vergleich oder Stile als Videodatei schreiben</translation>
     </message>
+    <message>
+        <source>added the student of run %1 to Compare; press Generate</source>
+        <translation>Student des Laufs %1 zum Vergleich hinzugefügt; auf Generieren klicken</translation>
+    </message>
 </context>
 <context>
     <name>vds::ui::PlotsView</name>
@@ -966,6 +970,18 @@ erste Frames: zurückgehaltene Clips</translation>
     <message>
         <source>failed: %1</source>
         <translation>fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Compare student</source>
+        <translation>Student vergleichen</translation>
+    </message>
+    <message>
+        <source>Add the run&apos;s exported student to the Compare tab, sampling as its package records</source>
+        <translation>Den exportierten Student des Laufs dem Tab Vergleich hinzufügen, mit dem Sampling aus seinem Paket</translation>
+    </message>
+    <message>
+        <source>run %1 has not exported a package yet: a run exports when it finishes</source>
+        <translation>Lauf %1 hat noch kein Paket exportiert: ein Lauf exportiert, wenn er abgeschlossen ist</translation>
     </message>
 </context>
 <context>

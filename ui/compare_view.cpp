@@ -253,6 +253,12 @@ void CompareView::setColumns(const std::vector<CompareColumn>& columns) {
   rebuildGrid();
 }
 
+void CompareView::addColumn(const CompareColumn& column) {
+  columns_.push_back(column);
+  writeColumnTable();
+  rebuildGrid();
+}
+
 void CompareView::writeColumnTable() {
   const QSignalBlocker block(table_);
   table_->setRowCount(static_cast<int>(columns_.size()));

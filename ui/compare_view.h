@@ -72,6 +72,8 @@ class CompareView : public QWidget {
   void setPrompts(const QStringList& prompts);
   QStringList prompts() const;
   void setColumns(const std::vector<CompareColumn>& columns);
+  // Appends a column (a run's student from the Runs view) and rebuilds the grid.
+  void addColumn(const CompareColumn& column);
   const std::vector<CompareColumn>& columns() const { return columns_; }
   void setSeed(uint64_t seed);
   // The teacher at 25 steps (DDIM, guidance 4), every package under

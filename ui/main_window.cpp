@@ -100,6 +100,15 @@ MainWindow::MainWindow(const StudioOptions& options, QWidget* parent)
     setup_->setFieldText(QStringLiteral("run.name"), QString());
     tabs_->setCurrentWidget(setup_);
   });
+  connect(runs_, &RunsView::compareRequested, this, [this](const QString& packageDir, const QString& runId) {
+    CompareColumn column;
+    column.label = runId;
+    column.package = packageDir;
+    column.packageSampling = true;
+    compare_->addColumn(column);
+    tabs_->setCurrentWidget(compare_);
+    appendLog(tr("added the student of run %1 to Compare; press Generate").arg(runId));
+  });
   connect(runs_, &RunsView::openRequested, this, [this](const QString& dir) {
     showRunHistory(dir);
     tabs_->setCurrentWidget(plots_);
@@ -340,6 +349,8 @@ void MainWindow::openDemo() {
   if (describePackage(QStringLiteral("builtin:t2v-teacher")).present) compare_->generate();
   appendLog(tr("welcome: the Compare tab shows the shipped packages; Setup holds a preset ready to start (F5)"));
 }
+
+QWidget* MainWindow::currentTab() const { return tabs_->currentWidget(); }
 
 QStringList MainWindow::saveScreenshots(const QString& dir) {
   QDir().mkpath(dir);

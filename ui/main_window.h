@@ -56,6 +56,7 @@ class MainWindow : public QMainWindow {
   PlotsView* plotsView() const { return plots_; }
   SamplesView* samplesView() const { return samples_; }
   CompareView* compareView() const { return compare_; }
+  QWidget* currentTab() const;  // the tab shown
   StylesView* stylesView() const { return styles_; }
   RunsView* runsView() const { return runs_; }
   RunController* controller() const { return run_; }

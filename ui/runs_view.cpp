@@ -44,8 +44,10 @@ RunsView::RunsView(RunController* run, QWidget* parent) : QWidget(parent), run_(
   auto* open = new QPushButton(tr("Open plots"));
   auto* resume = new QPushButton(tr("&Resume"));
   auto* clone = new QPushButton(tr("Clone with edits"));
+  auto* compare = new QPushButton(tr("Compare student"));
+  compare->setToolTip(tr("Add the run's exported student to the Compare tab, sampling as its package records"));
   auto* remove = new QPushButton(tr("Delete…"));
-  for (auto* b : {refreshButton, open, resume, clone, remove}) buttons->addWidget(b);
+  for (auto* b : {refreshButton, open, resume, clone, compare, remove}) buttons->addWidget(b);
   buttons->addStretch();
   rl->addLayout(buttons);
   split->addWidget(runsBox);
@@ -73,6 +75,10 @@ RunsView::RunsView(RunController* run, QWidget* parent) : QWidget(parent), run_(
     if (!resumeSelected(&error)) QMessageBox::warning(this, tr("Resume"), error);
   });
   connect(clone, &QPushButton::clicked, this, &RunsView::cloneSelected);
+  connect(compare, &QPushButton::clicked, this, [this] {
+    QString error;
+    if (!compareSelected(&error)) QMessageBox::information(this, tr("Compare student"), error);
+  });
   connect(remove, &QPushButton::clicked, this, [this] { deleteSelected(false); });
   connect(add, &QPushButton::clicked, this, [this] {
     for (const QString& f : QFileDialog::getOpenFileNames(this, tr("Queue run configs"), {}, tr("YAML (*.yaml *.yml)")))
@@ -169,6 +175,20 @@ void RunsView::cloneSelected() {
   QFile f(r->dir + QStringLiteral("/config.yaml"));
   if (!f.open(QIODevice::ReadOnly)) return;
   Q_EMIT cloneRequested(QString::fromUtf8(f.readAll()));
+}
+
+bool RunsView::compareSelected(QString* error) {
+  const RunEntry* r = selected();
+  if (!r) {
+    if (error) *error = tr("select a run first");
+    return false;
+  }
+  if (!r->exported) {
+    if (error) *error = tr("run %1 has not exported a package yet: a run exports when it finishes").arg(r->id);
+    return false;
+  }
+  Q_EMIT compareRequested(r->dir + QStringLiteral("/export"), r->id);
+  return true;
 }
 
 bool RunsView::deleteSelected(bool confirmed) {

@@ -36,6 +36,9 @@ class RunsView : public QWidget {
   // Actions on the selected run.
   bool resumeSelected(QString* error = nullptr);
   void cloneSelected();
+  // Sends the selected run's exported student (RUN/export) to Compare; false, with the
+  // reason, when no run is selected or the run has not exported a package yet.
+  bool compareSelected(QString* error = nullptr);
   // Asks first unless `confirmed`; refuses the active run.
   bool deleteSelected(bool confirmed = false);
 
@@ -53,6 +56,7 @@ class RunsView : public QWidget {
   void resumed(const QString& runDir);
   void openRequested(const QString& runDir);
   void cloneRequested(const QString& yamlText);
+  void compareRequested(const QString& packageDir, const QString& runId);
   void queueFinished();
   void queueHalted();
 

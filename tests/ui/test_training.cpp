@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "ui/main_window.h"
+#include "ui/compare_view.h"
 #include "ui/plots_view.h"
 #include "ui/run_controller.h"
 #include "ui/runs_view.h"
@@ -110,6 +111,9 @@ class TrainingTest : public QObject {
     QCOMPARE(runs->rowOf(QStringLiteral("micro")), 0);
     QCOMPARE(runs->statusOf(runs->runs().front()), QStringLiteral("stopped"));
     runs->selectRun(QStringLiteral("micro"));
+    // A stopped run has no export/ yet, so there is no student to compare.
+    QVERIFY(!runs->compareSelected(&error));
+    QVERIFY2(error.contains(QStringLiteral("not exported")), qPrintable(error));
     LogCollector log;
     log.attach(w.controller());
     QVERIFY2(runs->resumeSelected(&error), qPrintable(error));
@@ -216,6 +220,17 @@ class TrainingTest : public QObject {
     QCOMPARE(runs->runs().size(), size_t{1});
     QCOMPARE(runs->statusOf(runs->runs().front()), QStringLiteral("finished"));
     runs->selectRun(QStringLiteral("queued"));
+    // The finished run exported its package: Compare student adds it as a column that
+    // samples as the package records, and shows the Compare tab.
+    const size_t columns = w.compareView()->columns().size();
+    QString error;
+    QVERIFY2(runs->compareSelected(&error), qPrintable(error));
+    QCOMPARE(w.compareView()->columns().size(), columns + 1);
+    const CompareColumn& added = w.compareView()->columns().back();
+    QCOMPARE(added.label, QStringLiteral("queued"));
+    QCOMPARE(QDir(added.package).canonicalPath(), QDir(runs->runs().front().dir + QStringLiteral("/export")).canonicalPath());
+    QVERIFY(added.packageSampling);
+    QCOMPARE(w.currentTab(), static_cast<QWidget*>(w.compareView()));
     QVERIFY(runs->deleteSelected(true));
     QVERIFY(runs->runs().empty());
   }
