@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <functional>
 
 #include "ui/export_dialog.h"
 #include "ui/run_controller.h"
@@ -171,72 +172,60 @@ void StylesView::rebuildGallery() {
   }
 }
 
+void StylesView::renderCell(ClipGridView* cell, const ClipRequest& request, std::function<void(const ClipResult&)> onOk) {
+  const int generation = generation_;
+  ++pending_;
+  cell->setMessage(tr("rendering…"));
+  auto* watcher = new QFutureWatcher<ClipResult>(this);
+  connect(watcher, &QFutureWatcher<ClipResult>::finished, this,
+          [this, watcher, generation, cell, onOk = std::move(onOk)] {
+            const ClipResult result = watcher->result();
+            watcher->deleteLater();
+            if (generation != generation_) return;  // the cell belongs to an older gallery
+            if (result.ok) {
+              cell->setClips(result.videos);
+              clock_->setFrameCount(std::max(clock_->frameCount(), result.videos.frames));
+              export_->setEnabled(true);
+              if (onOk) onOk(result);
+            } else {
+              cell->setMessage(result.error);
+            }
+            if (--pending_ == 0) {
+              clock_->play();
+              Q_EMIT galleryFinished();
+            }
+          });
+  watcher->setFuture(service_->submit(request));
+}
+
 void StylesView::renderGallery() {
   rebuildGallery();
   renderedPrompt_ = prompt_->text();
   renderedSeed_ = static_cast<uint64_t>(seed_->value());
-  const int generation = generation_;
   for (int i = 0; i < static_cast<int>(packages_.size()); ++i) {
     if (!packages_[i].present) continue;
-    ++pending_;
-    gallery_[i]->setMessage(tr("rendering…"));
     ClipRequest request;
     request.package = packages_[i].spec;
     request.prompts = {prompt_->text()};
     request.steps = steps_->value();
     request.cfg = kGalleryCfg;
     request.seed = static_cast<uint64_t>(seed_->value());
-    auto* watcher = new QFutureWatcher<ClipResult>(this);
-    connect(watcher, &QFutureWatcher<ClipResult>::finished, this, [this, watcher, generation, i] {
-      const ClipResult result = watcher->result();
-      watcher->deleteLater();
-      if (generation != generation_) return;
-      if (result.ok) {
-        gallery_[i]->setClips(result.videos);
-        clock_->setFrameCount(std::max(clock_->frameCount(), result.videos.frames));
-        clock_->setFps(result.videos.fps);
-        export_->setEnabled(true);
-        const QImage frame = result.videos.frame(0, 0);
-        if (!frame.isNull())
-          list_->item(i)->setIcon(QIcon(QPixmap::fromImage(frame.scaled(kThumbnailSide, kThumbnailSide))));
-      } else {
-        gallery_[i]->setMessage(result.error);
-      }
-      if (--pending_ == 0) {
-        clock_->play();
-        Q_EMIT galleryFinished();
-      }
+    renderCell(gallery_[i], request, [this, i](const ClipResult& result) {
+      clock_->setFps(result.videos.fps);
+      const QImage frame = result.videos.frame(0, 0);
+      if (!frame.isNull())
+        list_->item(i)->setIcon(QIcon(QPixmap::fromImage(frame.scaled(kThumbnailSide, kThumbnailSide))));
     });
-    watcher->setFuture(service_->submit(request));
   }
   for (int i = 0; i < static_cast<int>(studentCells_.size()); ++i) {
     const PackageEntry* student = studentFor(i);
     if (studentCells_[i] == nullptr || student == nullptr) continue;
-    ++pending_;
-    studentCells_[i]->setMessage(tr("rendering…"));
     ClipRequest request;
     request.package = student->spec;
     request.prompts = {prompt_->text()};
     request.packageSampling = true;
     request.seed = static_cast<uint64_t>(seed_->value());
-    auto* watcher = new QFutureWatcher<ClipResult>(this);
-    connect(watcher, &QFutureWatcher<ClipResult>::finished, this, [this, watcher, generation, i] {
-      const ClipResult result = watcher->result();
-      watcher->deleteLater();
-      if (generation != generation_) return;
-      if (result.ok) {
-        studentCells_[i]->setClips(result.videos);
-        clock_->setFrameCount(std::max(clock_->frameCount(), result.videos.frames));
-        export_->setEnabled(true);
-      } else {
-        studentCells_[i]->setMessage(result.error);
-      }
-      if (--pending_ == 0) {
-        clock_->play();
-        Q_EMIT galleryFinished();
-      }
-    });
-    watcher->setFuture(service_->submit(request));
+    renderCell(studentCells_[i], request, {});
   }
   if (pending_ == 0) Q_EMIT galleryFinished();
 }

@@ -6,6 +6,7 @@
 #pragma once
 #include <QWidget>
 
+#include <functional>
 #include <vector>
 
 #include "ui/generation_service.h"
@@ -63,6 +64,9 @@ class StylesView : public QWidget {
 
  private:
   void rebuildGallery();
+  // Submits one clip for `cell` of the current gallery; `onOk` adds what only some cells
+  // need (the thumbnail). Counts pending_ and emits galleryFinished after the last one.
+  void renderCell(ClipGridView* cell, const ClipRequest& request, std::function<void(const ClipResult&)> onOk);
   void refreshSwapButton();
 
   GenerationService* service_;
