@@ -4,6 +4,11 @@
 #include <string>
 #include <unistd.h>
 
+#if defined(VDS_HAVE_CUDA)
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#endif
+
 namespace vds {
 
 double residentMiB() {
@@ -18,9 +23,19 @@ MemoryEvent currentMemory(int64_t step, const torch::Device& device) {
   MemoryEvent e;
   e.step = step;
   e.rssMiB = residentMiB();
-  // CUDA allocator statistics need c10/cuda headers, which the CPU build lacks; the
-  // CUDA build fills them in backend/cuda/ (VDS_HAVE_CUDA).
-  (void)device;
+#if defined(VDS_HAVE_CUDA)
+  // The caching allocator's current bytes, aggregated over pool types (index 0 of the
+  // per-type stat arrays is the aggregate in every LibTorch since 1.x).
+  if (device.is_cuda()) {
+    const auto index = device.has_index() ? device.index() : c10::cuda::current_device();
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(index);
+    constexpr double kMiB = 1024.0 * 1024.0;
+    e.cudaAllocatedMiB = static_cast<double>(stats.allocated_bytes[0].current) / kMiB;
+    e.cudaReservedMiB = static_cast<double>(stats.reserved_bytes[0].current) / kMiB;
+  }
+#else
+  (void)device;  // a CPU-only LibTorch has no c10/cuda headers: CUDA figures stay 0
+#endif
   return e;
 }
 
