@@ -16,6 +16,7 @@
 #include "io/video_frames.h"
 #include "methods/registry.h"
 #include "pipeline/model_zoo.h"
+#include "support/shapes_clip.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -25,14 +26,7 @@ namespace {
 constexpr int64_t kFrames = 4;
 constexpr int64_t kSize = 16;
 
-torch::Tensor shapesClip(int64_t index, int size, int frames) {
-  vds::WorldOptions options;
-  options.width = options.height = size;
-  options.frames = frames;
-  options.seed = 3;
-  const vds::ShapesWorld world(options);
-  return world.render(world.spec(vds::Split::train, index));
-}
+torch::Tensor shapesClip(int64_t index, int size, int frames) { return vds::test::shapesClip(index, size, frames, 3); }
 
 // Three good videos (MP4, GIF, a portrait WebM), a captions CSV with quoted commas, and
 // optionally the bad files every import must survive.

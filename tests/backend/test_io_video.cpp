@@ -12,6 +12,7 @@
 #include "io/video_decoder.h"
 #include "io/video_encoder.h"
 #include "io/video_frames.h"
+#include "support/shapes_clip.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -20,12 +21,7 @@ namespace {
 
 // A Shapes clip (uint8 [F, H, W, 3]).
 torch::Tensor shapesClip(int64_t index, int size = 32, int frames = 8) {
-  vds::WorldOptions options;
-  options.width = options.height = size;
-  options.frames = frames;
-  options.seed = 7;
-  const vds::ShapesWorld world(options);
-  return world.render(world.spec(vds::Split::train, index));
+  return vds::test::shapesClip(index, size, frames, 7);
 }
 
 // Frames whose pixels come from a fixed set of `colours` colours: palette-friendly.
