@@ -98,9 +98,10 @@ void writeFrameFolders(const fs::path& root, const std::vector<torch::Tensor>& v
 
 void runSample(SampleArgs a) {
   const OutputKind outputKind = outputKindOf(a.out);
+  a.model = resolveModelPath(a.model).string();  // builtin:NAME, as in eval and compare
   {
     SamplingChoice choice{a.sampler, a.steps, a.timesteps, a.cfg};
-    if (applyPackageSampling(resolveModelPath(a.model), a.samplingGiven, choice)) {
+    if (applyPackageSampling(a.model, a.samplingGiven, choice)) {
       a.sampler = choice.sampler;
       a.steps = choice.steps;
       a.timesteps = choice.timesteps;
@@ -179,7 +180,8 @@ void runSample(SampleArgs a) {
 void registerSampleCommands(CLI::App& app) {
   auto args = std::make_shared<SampleArgs>();
   auto* sample = app.add_subcommand("sample", "Generate videos from a diffusion model package (text or image to video)");
-  sample->add_option("--model", args->model, "Diffusion model package folder (image_unet, video_unet or i2v_unet)")
+  sample->add_option("--model", args->model,
+                     "Diffusion model package folder (image_unet, video_unet or i2v_unet), or builtin:NAME for a shipped one")
       ->required();
   sample->add_option("--prompt", args->prompts, "Text prompt; repeat for several videos (default: the empty prompt)");
   sample->add_option("--image", args->image, "First frame (PNG of the model's frame size), image-to-video models only");

@@ -17,7 +17,12 @@ class EvalNetPretraining : public Method {
     ConfigSchema s;
     s.add(withRange(makeField("method.evalnet.lr", FieldType::Float, YAML::Node(1e-3), "AdamW learning rate."), 0, 1));
     s.add(makeField("method.evalnet.architecture", FieldType::Map, YAML::Node(YAML::NodeType::Map),
-                    "EvalNetOptions overrides (channels, feature_dim)."));
+                    "EvalNetOptions overrides (channels, feature_dim, pooling)."));
+    s.add(withRange(makeField("method.evalnet.still_fraction", FieldType::Float, YAML::Node(0.25),
+                              "Fraction of each batch shown as still clips (frame 0 held), so that image "
+                              "models evaluated as still clips are judged on data the net has seen. Their "
+                              "direction targets are ignored."),
+                    0, 1));
     return s;
   }
 
@@ -37,6 +42,7 @@ class EvalNetPretraining : public Method {
     SlotOptions o;
     o.learningRate = ctx.config.get<double>("method.evalnet.lr");
     ctx.slots.add(slot::kModel, net_.ptr(), o);
+    stillFraction_ = ctx.config.get<double>("method.evalnet.still_fraction");
   }
 
   StepResult step(TrainContext& ctx, const Batch& batch) override {
@@ -47,8 +53,17 @@ class EvalNetPretraining : public Method {
       specs.push_back(train_->specOf(index));
       styles.push_back(train_->styleOf(index));
     }
-    const EvalNetTargets targets = targetsFor(specs, styles, options_.slots);
-    const EvalNetOutput out = net_->forward(batch.video.to(ctx.device));
+    EvalNetTargets targets = targetsFor(specs, styles, options_.slots);
+    torch::Tensor video = batch.video;
+    if (stillFraction_ > 0) {
+      // Drawn from the run's stream, so resume replays the same choice.
+      const torch::Tensor still = ctx.rand({video.size(0)}).to(torch::kCPU).lt(stillFraction_);
+      const torch::Tensor held = video.narrow(1, 0, 1).expand_as(video);
+      video = torch::where(still.view({-1, 1, 1, 1, 1}), held, video);
+      const torch::Tensor object = targets.direction.ne(kDirectionClasses);
+      targets.direction.masked_fill_(still.unsqueeze(1) & object, EvalNetTargets::kIgnoreTarget);
+    }
+    const EvalNetOutput out = net_->forward(video.to(ctx.device));
     const torch::Tensor loss = evalNetLoss(out, moveTargets(targets, ctx.device));
     StepResult r;
     r.losses["classification"] = loss.item<double>();
@@ -83,6 +98,7 @@ class EvalNetPretraining : public Method {
   mutable std::shared_ptr<const ShapesDataset> train_;
   EvalNetOptions options_;
   EvalNet net_{nullptr};
+  double stillFraction_ = 0;
 };
 
 }  // namespace

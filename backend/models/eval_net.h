@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 #include <yaml-cpp/yaml.h>
 
+#include <string>
 #include <vector>
 
 #include "models/blocks.h"
@@ -25,6 +26,10 @@ struct EvalNetOptions {
   int64_t directions = 4;
   int64_t styles = 5;
   int64_t maxGroups = 16;
+  // How the [C, F, h, w] map becomes one vector: "mean" averages it; "mean_max" also
+  // takes the maximum over frames and positions, which keeps a small object's
+  // conjunction of shape, colour and motion from being averaged away.
+  std::string pooling = "mean_max";
 
   static EvalNetOptions fromYaml(const YAML::Node& node);
   YAML::Node toYaml() const;
@@ -40,7 +45,10 @@ struct EvalNetOutput {
   torch::Tensor style;      // [B, styles]
 };
 
+// A slot target of kIgnoreTarget contributes no loss (e.g. the direction of an object in
+// a still clip, which the clip cannot show).
 struct EvalNetTargets {
+  static constexpr int64_t kIgnoreTarget = -1;
   torch::Tensor shape, colour, direction;  // int64 [B, slots], "none" = the count
   torch::Tensor style;                     // int64 [B]
 };
@@ -65,7 +73,11 @@ class EvalNetImpl : public torch::nn::Module {
 };
 TORCH_MODULE(EvalNet);
 
-// Sum of the mean cross-entropies of all heads (each slot head over all slots).
+// Sum over heads of the mean cross-entropies. The slot heads' loss is invariant to the
+// order of the target objects: per clip it is the smallest, over every assignment of the
+// target objects to the slots, of the summed shape, colour and direction cross-entropies,
+// divided by the number of slots. (A caption's object order is not visible in the
+// video, so a fixed order would ask the net to guess it.)
 torch::Tensor evalNetLoss(const EvalNetOutput& output, const EvalNetTargets& targets);
 
 }  // namespace vds

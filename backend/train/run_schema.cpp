@@ -50,6 +50,8 @@ ConfigSchema baseRunSchema(const std::vector<std::string>& methods) {
   s.add(withRange(makeField("trainer.ema_decay", FieldType::Float, YAML::Node(0.999), "EMA decay of the student weights."), 0, 1));
   s.add(withRange(makeField("trainer.warmup_steps", FieldType::Int, YAML::Node(100), "Linear learning-rate warm-up."), 0,
                 std::nullopt));
+  s.add(makeChoice("trainer.lr_schedule", {"constant", "cosine"},
+                   "Learning rate after the warm-up: constant, or cosine decay to zero at the last step."));
   s.add(withRange(makeField("trainer.max_nan_steps", FieldType::Int, YAML::Node(20),
                       "Non-finite losses are skipped and counted; the run stops after this many."),
                 0, std::nullopt));

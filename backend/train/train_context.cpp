@@ -1,5 +1,8 @@
 #include "train/train_context.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/rng.h"
 
 namespace vds {
@@ -48,6 +51,15 @@ bool TrainContext::optimizeAll(const std::vector<std::string>& names, const torc
   return all;
 }
 
+double learningRateFactor(int64_t slotUpdates, int64_t warmupSteps, int64_t step, int64_t totalSteps, bool cosine) {
+  double factor = warmupSteps > 0 ? std::min(1.0, static_cast<double>(slotUpdates + 1) / warmupSteps) : 1.0;
+  if (cosine && totalSteps > 0) {
+    const double progress = std::clamp(static_cast<double>(step) / static_cast<double>(totalSteps), 0.0, 1.0);
+    factor *= 0.5 * (1.0 + std::cos(M_PI * progress));
+  }
+  return factor;
+}
+
 bool TrainContext::applyStep(const std::string& name) {
   Slot& slot = slots.at(name);
   for (const auto& p : slot.trainable) {
@@ -58,7 +70,7 @@ bool TrainContext::applyStep(const std::string& name) {
     }
   }
   if (gradClip > 0) torch::nn::utils::clip_grad_norm_(slot.trainable, gradClip);
-  const double warm = warmupSteps > 0 ? std::min(1.0, static_cast<double>(slot.updates + 1) / warmupSteps) : 1.0;
+  const double warm = learningRateFactor(slot.updates, warmupSteps, step, totalSteps, cosineDecay);
   auto& groups = slot.optimizer->param_groups();
   for (size_t g = 0; g < groups.size(); ++g) {
     const double scale = g < slot.groupScales.size() ? slot.groupScales[g] : 1.0;

@@ -37,6 +37,11 @@ class PhaseTimer {
   std::map<std::string, double> totals_;
 };
 
+// Factor on a slot's learning rate: linear warm-up over the slot's first `warmupSteps`
+// updates, then (with `cosine`) 0.5 * (1 + cos(pi * step / totalSteps)) over the run's
+// iterations, so that it reaches zero at the last one.
+double learningRateFactor(int64_t slotUpdates, int64_t warmupSteps, int64_t step, int64_t totalSteps, bool cosine);
+
 class TrainContext {
  public:
   TrainContext(const Config& config, torch::Device device, uint64_t seed, EventSink* events);
@@ -51,6 +56,7 @@ class TrainContext {
   int64_t totalSteps = 0;
   double gradClip = 0;       // <= 0 disables
   int64_t warmupSteps = 0;
+  bool cosineDecay = false;  // trainer.lr_schedule: cosine
   bool autocast = false;     // bf16 autocast on CUDA
   int64_t skippedUpdates = 0;  // non-finite updates skipped in this iteration
 

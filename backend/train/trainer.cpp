@@ -52,6 +52,7 @@ Trainer::Trainer(Config config, std::unique_ptr<Method> method, std::shared_ptr<
   ctx_->totalSteps = config_.get<int64_t>("trainer.steps");
   ctx_->gradClip = config_.get<double>("trainer.grad_clip");
   ctx_->warmupSteps = config_.get<int64_t>("trainer.warmup_steps");
+  ctx_->cosineDecay = config_.get<std::string>("trainer.lr_schedule") == "cosine";
   const std::string precision = config_.get<std::string>("run.precision");
   ctx_->autocast = device.is_cuda() && (precision == "auto" || precision == "bfloat16");
   method_->setup(*ctx_);

@@ -7,6 +7,8 @@
 #include "data/shapes_world.h"
 #include "eval/labels.h"
 #include "eval/metrics.h"
+#include "core/paths.h"
+#include "pipeline/model_zoo.h"
 #include "support/test_support.h"
 
 namespace {
@@ -122,8 +124,11 @@ class MetricsFrechetTest : public QObject {
     // D²/N, and N = 64 keeps the suite fast (ratio ~22 here; 15-30 over other seeds).
     constexpr int64_t kClips = 64;
     torch::manual_seed(3);
+    // Mean pooling: the max over positions of random features responds to noise pixels
+    // as much as to objects (ratio ~5 with mean_max); the shipped net is checked below.
     vds::EvalNetOptions options;
     options.featureDim = 16;
+    options.pooling = "mean";
     vds::EvalNet net(options);
     const vds::ShapesWorld world;
     const auto train = shapesClips(world, vds::Split::train, kClips);
@@ -140,6 +145,35 @@ class MetricsFrechetTest : public QObject {
     qInfo("FVD-S real train vs held-out %.4g, noise vs held-out %.4g", floor, toNoise);
     QVERIFY(floor > 0);
     QVERIFY(toNoise > 10 * floor);
+  }
+
+  void shippedEvalNetSeparatesRealFromNoise() {
+    // The shipped net (128 features, mean+max pooling): 256 clips keep the finite-sample
+    // bias of the real floor small next to the distance to noise.
+    constexpr int64_t kClips = 256;
+    vds::LoadedEvalNet loaded = vds::loadEvalNet(vds::resolveModelPath("builtin:eval-net"));
+    const vds::ShapesWorld world;
+    const auto train = shapesClips(world, vds::Split::train, kClips);
+    const auto heldout = shapesClips(world, vds::Split::heldout, kClips);
+    at::Generator gen = vds::compat::makeCpuGenerator(5);
+    const auto noise = torch::rand(train.sizes(), gen) * 2 - 1;
+    const auto heldoutOut = vds::runEvalNet(loaded.module, heldout);
+    const auto heldoutStats = vds::featureStats(heldoutOut.features);
+    const double floor = vds::frechetDistance(vds::featureStats(vds::runEvalNet(loaded.module, train).features), heldoutStats);
+    const double toNoise =
+        vds::frechetDistance(vds::featureStats(vds::runEvalNet(loaded.module, noise).features), heldoutStats);
+    qInfo("shipped eval net: FVD-S real train vs held-out %.4g, noise vs held-out %.4g", floor, toNoise);
+    QVERIFY(toNoise > 20 * floor);
+    // And it reads the held-out clips' captions (95.3% over 2560 clips of five styles).
+    std::vector<std::vector<vds::ObjectAttributes>> captioned;
+    for (int64_t i = 0; i < kClips; ++i) {
+      std::vector<vds::ObjectAttributes> objects;
+      for (const auto& o : world.spec(vds::Split::heldout, i).objects) objects.push_back(o.attributes);
+      captioned.push_back(objects);
+    }
+    const double accuracy = vds::promptAccuracy(vds::decodePredictions(heldoutOut), captioned);
+    qInfo("shipped eval net: prompt accuracy %.4f on %lld plain held-out clips", accuracy, static_cast<long long>(kClips));
+    QVERIFY(accuracy > 0.9);
   }
 };
 

@@ -58,6 +58,50 @@ class ModelsEvalTest : public QObject {
     QVERIFY(std::isfinite(vds::evalNetLoss(out, targets).item<double>()));
   }
 
+  // The slot loss against a closed form: one-hot logits of height L give each correct
+  // slot-target pairing a cross-entropy of log(1 + (K - 1) e^-L) per head, so the best
+  // assignment costs exactly that whatever order the targets come in.
+  void slotLossIgnoresObjectOrder() {
+    const double height = 6.0;
+    auto oneHot = [&](std::vector<std::vector<int64_t>> classes, int64_t k) {
+      auto t = torch::zeros({static_cast<int64_t>(classes.size()), 2, k}, torch::kFloat64);
+      for (size_t b = 0; b < classes.size(); ++b)
+        for (size_t s = 0; s < 2; ++s) t[static_cast<int64_t>(b)][static_cast<int64_t>(s)][classes[b][s]] = height;
+      return t;
+    };
+    vds::EvalNetOutput out;
+    out.shape = oneHot({{0, 3}, {2, 5}}, 6);
+    out.colour = oneHot({{1, 4}, {0, 6}}, 7);
+    out.direction = oneHot({{2, 0}, {3, 4}}, 5);
+    out.style = torch::zeros({2, 5}, torch::kFloat64);
+    auto targets = [](std::vector<int64_t> shape, std::vector<int64_t> colour, std::vector<int64_t> direction) {
+      auto t = [](const std::vector<int64_t>& v) { return torch::tensor(v, torch::kInt64).view({2, 2}); };
+      return vds::EvalNetTargets{t(shape), t(colour), t(direction), torch::tensor({1, 3}, torch::kInt64)};
+    };
+    auto ce = [&](int64_t k) { return std::log1p(static_cast<double>(k - 1) * std::exp(-height)); };
+    const double expected = ce(6) + ce(7) + ce(5) + std::log(5.0);
+    // Clip 0 in the predicted order, clip 1 with its two objects the other way round.
+    const double swapped = vds::evalNetLoss(out, targets({0, 3, 5, 2}, {1, 4, 6, 0}, {2, 0, 4, 3})).item<double>();
+    QVERIFY2(std::abs(swapped - expected) < 1e-9, qPrintable(QString::number(swapped)));
+    const double ordered = vds::evalNetLoss(out, targets({0, 3, 2, 5}, {1, 4, 0, 6}, {2, 0, 3, 4})).item<double>();
+    QVERIFY(std::abs(ordered - expected) < 1e-9);
+    // An ignored direction target costs nothing, so a wrong prediction there is free...
+    const double ignored = vds::evalNetLoss(out, targets({0, 3, 2, 5}, {1, 4, 0, 6}, {-1, 0, 3, 4})).item<double>();
+    QVERIFY(std::abs(ignored - (expected - ce(5) / 4)) < 1e-9);
+    // ...while a wrong attribute in either order costs far more than the best pairing.
+    const double wrong = vds::evalNetLoss(out, targets({1, 3, 2, 5}, {1, 4, 0, 6}, {2, 0, 3, 4})).item<double>();
+    QVERIFY(wrong > expected + 1.0);
+  }
+
+  void poolingChangesFeatureInput() {
+    auto o = tinyOptions();
+    o.pooling = "mean";
+    QCOMPARE(vds::EvalNet(o)->feature_fc->weight.size(1), int64_t{16});
+    o.pooling = "mean_max";
+    QCOMPARE(vds::EvalNet(o)->feature_fc->weight.size(1), int64_t{32});
+    VDS_EXPECT_THROW_MSG(vds::EvalNetOptions::fromYaml(YAML::Load("pooling: max")), vds::ConfigError, "pooling");
+  }
+
   void optionsYaml() {
     auto o = tinyOptions();
     o.styles = 7;

@@ -140,6 +140,32 @@ class TrainerTest : public QObject {
     QVERIFY(torch::equal(wa.at("weight"), wb.at("weight")));
   }
 
+  void learningRateScheduleClosedForm() {
+    // Warm-up: linear over the slot's first updates, whatever the schedule.
+    QCOMPARE(vds::learningRateFactor(0, 4, 0, 100, false), 0.25);
+    QCOMPARE(vds::learningRateFactor(9, 4, 9, 100, false), 1.0);
+    // Cosine: 1 at the start, 1/2 half way, (1 + cos(3 pi / 4)) / 2 three quarters in.
+    QCOMPARE(vds::learningRateFactor(50, 0, 0, 100, true), 1.0);
+    QVERIFY(std::abs(vds::learningRateFactor(50, 0, 50, 100, true) - 0.5) < 1e-12);
+    QVERIFY(std::abs(vds::learningRateFactor(75, 0, 75, 100, true) - (1 - std::sqrt(0.5)) / 2) < 1e-12);
+    QVERIFY(std::abs(vds::learningRateFactor(0, 4, 50, 100, true) - 0.125) < 1e-12);
+
+    // In a run: the last of 4 iterations (index 3) updates with the base rate times
+    // (1 + cos(3 pi / 4)) / 2; a constant schedule keeps the base rate.
+    vds::test::TempDir dir;
+    for (const bool cosine : {false, true}) {
+      vds::Trainer t(makeConfig(4, cosine ? "  lr_schedule: cosine\n" : ""), std::make_unique<ToyMethod>(),
+                     makeLoader(), {dir / (cosine ? "cos" : "const")}, nullptr);
+      QCOMPARE(int(t.run()), int(vds::RunOutcome::Finished));
+      auto& slot = t.context().slots.at(vds::slot::kStudent);
+      const double lr =
+          static_cast<torch::optim::AdamWOptions&>(slot.optimizer->param_groups().front().options()).lr();
+      const double expected = slot.options.learningRate * (cosine ? (1 - std::sqrt(0.5)) / 2 : 1.0);
+      QVERIFY2(std::abs(lr - expected) < 1e-12 * slot.options.learningRate,
+               qPrintable(QString("%1 vs %2").arg(lr).arg(expected)));
+    }
+  }
+
   void frozenSlotStaysBitIdenticalAndGetsNoGradient() {
     vds::test::TempDir dir;
     vds::Trainer t(makeConfig(4), std::make_unique<ToyMethod>(), makeLoader(), {dir / "r"}, nullptr);
