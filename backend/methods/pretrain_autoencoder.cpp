@@ -78,10 +78,10 @@ class AutoencoderPretraining : public Method {
       model_->eval();
       model_->calibrateLatentScale(torch::cat(frames, 0).to(ctx.device));
     }
-    saveAutoencoder(dir,
-                    trainedPackageInfo(ctx, "shapes-autoencoder",
-                                       "Per-frame autoencoder of the Shapes world, trained on every style."),
-                    model_);
+    PackageInfo info =
+        trainedPackageInfo(ctx, "shapes-autoencoder", "Per-frame autoencoder of the Shapes world, trained on every style.");
+    info.training["data_style"] = "all";  // makeDataset renders every style, whatever data.style says
+    saveAutoencoder(dir, info, model_);
   }
 
  private:

@@ -84,10 +84,11 @@ class EvalNetPretraining : public Method {
   }
 
   void exportPackage(TrainContext& ctx, const std::string& dir) override {
-    saveEvalNet(dir,
-                trainedPackageInfo(ctx, "shapes-eval-net",
-                                   "Frozen classifier of object attributes and style; its features drive FVD-S."),
-                net_);
+    PackageInfo info = trainedPackageInfo(ctx, "shapes-eval-net",
+                                          "Frozen classifier of object attributes and style; its features drive FVD-S.");
+    info.training["data_style"] = "all";  // makeDataset renders every style, whatever data.style says
+    info.training["still_fraction"] = stillFraction_;
+    saveEvalNet(dir, info, net_);
   }
 
  private:

@@ -116,6 +116,10 @@ class PretrainTest : public QObject {
                           dir_ / "run-eval", dir_ / "eval", "classification");
     QVERIFY2(meanOf(l, 35, 40) < 0.8 * meanOf(l, 0, 5), qPrintable(QString("%1 -> %2").arg(l.front()).arg(l.back())));
     QVERIFY(fs::exists(dir_ / "eval" / "model.yaml"));
+    // The manifest says what it was trained on: every style, a quarter as still clips.
+    const YAML::Node training = YAML::LoadFile((dir_ / "eval" / "model.yaml").string())["training"];
+    QCOMPARE(training["data_style"].as<std::string>(), std::string("all"));
+    QCOMPARE(training["still_fraction"].as<double>(), 0.25);
   }
 };
 
