@@ -104,10 +104,7 @@ class ProfilerGl : public QObject {
 
   void f12InTheStudioShowsTheOpenGlOverlay() {
     QTemporaryDir dir;
-    StudioOptions o;
-    o.workspace = dir.path().toStdString();
-    o.restoreSettings = false;
-    MainWindow w(o);
+    MainWindow w(vds::uitest::optionsIn(dir));
     w.resize(1280, 820);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));

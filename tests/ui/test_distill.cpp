@@ -34,13 +34,6 @@ QString avdm2MicroYaml(const QString& workspace) {
       .arg(workspace, fixture(QStringLiteral("video")), fixture(QStringLiteral("image")));
 }
 
-StudioOptions optionsIn(const QTemporaryDir& dir) {
-  StudioOptions o;
-  o.workspace = dir.path().toStdString();
-  o.restoreSettings = false;
-  return o;
-}
-
 }  // namespace
 
 class DistillTest : public QObject {
@@ -54,7 +47,7 @@ class DistillTest : public QObject {
 
   void avdm2FromSetupToStyleSwap() {
     QTemporaryDir dir;
-    MainWindow w(optionsIn(dir));
+    MainWindow w(vds::uitest::optionsIn(dir));
     w.show();
     QString error;
     QVERIFY2(w.setupPanel()->loadYamlText(avdm2MicroYaml(dir.path()), QStringLiteral("test"), &error), qPrintable(error));

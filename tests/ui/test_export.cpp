@@ -419,10 +419,7 @@ class ExportTest : public QObject {
     dialog->close();
 
     QTemporaryDir dir;
-    StudioOptions o;
-    o.workspace = dir.path().toStdString();
-    o.restoreSettings = false;
-    MainWindow w(o);
+    MainWindow w(vds::uitest::optionsIn(dir));
     w.tabs()->setCurrentIndex(0);
     QVERIFY(!w.exportAction()->isEnabled());  // Setup has nothing to export
     QCOMPARE(w.exportAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_E));

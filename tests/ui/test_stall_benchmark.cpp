@@ -25,10 +25,7 @@ class StallBenchmark : public QObject {
 
   void longestStallWhileTraining() {
     QTemporaryDir dir;
-    StudioOptions o;
-    o.workspace = dir.path().toStdString();
-    o.restoreSettings = false;
-    MainWindow w(o);
+    MainWindow w(vds::uitest::optionsIn(dir));
     w.resize(1280, 820);
     w.show();
     QVERIFY(w.setupPanel()->loadYamlText(vds::uitest::microRunYaml(QStringLiteral("stall"), 100000, 10), QStringLiteral("bench")));

@@ -36,13 +36,6 @@ bool writeQueuedConfig(const QString& file, const QString& name, int steps, cons
   return f.write(yaml.toUtf8()) > 0;
 }
 
-StudioOptions optionsIn(const QTemporaryDir& dir) {
-  StudioOptions o;
-  o.workspace = dir.path().toStdString();
-  o.restoreSettings = false;
-  return o;
-}
-
 // Collects the log lines a run reports.
 struct LogCollector {
   QStringList lines;
@@ -66,7 +59,7 @@ class TrainingTest : public QObject {
 
   void startFromSetupStopAndResumeFromRuns() {
     QTemporaryDir dir;
-    MainWindow w(optionsIn(dir));
+    MainWindow w(vds::uitest::optionsIn(dir));
     w.show();
     SetupPanel* setup = w.setupPanel();
     // Fill the generated form field by field, as a user would.
@@ -132,7 +125,7 @@ class TrainingTest : public QObject {
 
   void styleSwapReachesTheTrainer() {
     QTemporaryDir dir;
-    MainWindow w(optionsIn(dir));
+    MainWindow w(vds::uitest::optionsIn(dir));
     QVERIFY(w.setupPanel()->loadYamlText(vds::uitest::microRunYaml(QStringLiteral("swap"), 100000), QStringLiteral("test")));
     LogCollector log;
     log.attach(w.controller());
@@ -157,7 +150,7 @@ class TrainingTest : public QObject {
     QTemporaryDir dir;
     const fs::path runDir = fs::path(dir.path().toStdString()) / "runs" / "closing";
     {
-      MainWindow w(optionsIn(dir));
+      MainWindow w(vds::uitest::optionsIn(dir));
       w.show();
       QVERIFY(w.setupPanel()->loadYamlText(vds::uitest::microRunYaml(QStringLiteral("closing"), 100000, 0), QStringLiteral("test")));
       QString error;
@@ -192,7 +185,7 @@ class TrainingTest : public QObject {
 
   void queueGoesOnAfterAFailure() {
     QTemporaryDir dir;
-    MainWindow w(optionsIn(dir));
+    MainWindow w(vds::uitest::optionsIn(dir));
     const QString bad = dir.filePath(QStringLiteral("bad.yaml"));
     const QString good = dir.filePath(QStringLiteral("good.yaml"));
     {
@@ -237,7 +230,7 @@ class TrainingTest : public QObject {
 
   void stopHaltsTheQueueAndResumeContinuesIt() {
     QTemporaryDir dir;
-    MainWindow w(optionsIn(dir));
+    MainWindow w(vds::uitest::optionsIn(dir));
     const QString first = dir.filePath(QStringLiteral("first.yaml"));
     const QString second = dir.filePath(QStringLiteral("second.yaml"));
     QVERIFY(writeQueuedConfig(first, QStringLiteral("first"), 100000, dir.path()));

@@ -347,9 +347,7 @@ class WidgetsTest : public QObject {
   // The embedded .qm files load by locale and change what the window shows.
   void translationsFollowTheInstalledTranslator() {
     QTemporaryDir dir;
-    StudioOptions o;
-    o.workspace = dir.path().toStdString();
-    o.restoreSettings = false;
+    const StudioOptions o = vds::uitest::optionsIn(dir);
     QTranslator german;
     QVERIFY(installStudioTranslation(german, QLocale(QLocale::German, QLocale::Germany)));
     {
@@ -472,10 +470,7 @@ class WidgetsTest : public QObject {
     QCOMPARE(de("vds::ui::StylesView", "a red circle"), QStringLiteral("a red circle"));
     {
       QTemporaryDir workspace;
-      StudioOptions o;
-      o.workspace = workspace.path().toStdString();
-      o.restoreSettings = false;
-      MainWindow w(o);
+      MainWindow w(vds::uitest::optionsIn(workspace));
       QStringList menus;
       for (QAction* a : w.menuBar()->actions()) menus << a->text();
       QVERIFY2(menus.contains(QStringLiteral("&Datei")) && menus.contains(QStringLiteral("&Ansicht")), qPrintable(menus.join(u' ')));

@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include "ui/main_window.h"
+
 namespace vds::uitest {
 
 // An autoencoder job small enough that an iteration takes a few milliseconds.
@@ -31,6 +33,15 @@ inline QString fixture(const QString& name) {
 // Whether the fixture has been written, up to the package a suite needs.
 inline bool hasFixture(const QString& package) {
   return !qEnvironmentVariableIsEmpty("VDS_UI_FIXTURE_DIR") && QFile::exists(fixture(package + QStringLiteral("/model.yaml")));
+}
+
+// Studio options for a window whose workspace is `dir` and whose window layout and
+// settings are not restored from an earlier session.
+inline vds::ui::StudioOptions optionsIn(const QTemporaryDir& dir) {
+  vds::ui::StudioOptions o;
+  o.workspace = dir.path().toStdString();
+  o.restoreSettings = false;
+  return o;
 }
 
 inline void isolateSettings() {
