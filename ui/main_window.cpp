@@ -301,11 +301,19 @@ bool MainWindow::startRun(QString* error) {
 }
 
 void MainWindow::showRunHistory(const QString& runDir) {
-  plots_->loadHistory(fs::path(runDir.toStdString()) / "metrics.sqlite");
+  // A damaged metrics file costs the plots of that run, never the window or the run.
+  try {
+    plots_->loadHistory(fs::path(runDir.toStdString()) / "metrics.sqlite");
+  } catch (const std::exception& e) {
+    plots_->clear();
+    appendLog(tr("the loss history could not be shown: %1").arg(QString::fromStdString(e.what())));
+  }
   const QStringList skipped = samples_->loadSavedSamples(runDir.toStdString());
   if (!skipped.isEmpty())
     appendLog(tr("%n saved preview(s) could not be shown, e.g. %1", "", static_cast<int>(skipped.size())).arg(skipped.front()));
 }
+
+QString MainWindow::logText() const { return log_->toPlainText(); }
 
 void MainWindow::appendLog(const QString& line) {
   log_->appendPlainText(QStringLiteral("[%1] %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));

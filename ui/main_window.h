@@ -66,6 +66,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs() const { return tabs_; }
   bool isClosing() const { return closing_; }
   QString statusText() const;
+  QString logText() const;
   const std::filesystem::path& workspace() const { return workspace_; }
 
  protected:

@@ -67,9 +67,7 @@ RunsView::RunsView(RunController* run, QWidget* parent) : QWidget(parent), run_(
   layout->addWidget(split, 1);
 
   connect(refreshButton, &QPushButton::clicked, this, &RunsView::refresh);
-  connect(open, &QPushButton::clicked, this, [this] {
-    if (const RunEntry* r = selected()) Q_EMIT openRequested(r->dir);
-  });
+  connect(open, &QPushButton::clicked, this, &RunsView::openSelected);
   connect(resume, &QPushButton::clicked, this, [this] {
     QString error;
     if (!resumeSelected(&error)) QMessageBox::warning(this, tr("Resume"), error);
@@ -145,6 +143,10 @@ const RunEntry* RunsView::selected() const {
   if (rows.isEmpty()) return nullptr;
   const int row = rows.front().row();
   return row >= 0 && row < static_cast<int>(runs_.size()) ? &runs_[row] : nullptr;
+}
+
+void RunsView::openSelected() {
+  if (const RunEntry* r = selected()) Q_EMIT openRequested(r->dir);
 }
 
 bool RunsView::resumeSelected(QString* error) {

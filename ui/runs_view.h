@@ -34,6 +34,7 @@ class RunsView : public QWidget {
   QString statusOf(const RunEntry& run) const;
 
   // Actions on the selected run.
+  void openSelected();  // shows its plots and previews
   bool resumeSelected(QString* error = nullptr);
   void cloneSelected();
   // Sends the selected run's exported student (RUN/export) to Compare; false, with the

@@ -9,6 +9,9 @@ namespace vds {
 MetricsStore::MetricsStore(const std::filesystem::path& file) : file_(file) {
   try {
     db_ = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    // The studio reloads a run's history while its trainer opens, rewinds and appends to the
+    // same file: a connection that finds it locked waits for the other instead of failing.
+    db_->setBusyTimeout(kBusyTimeoutMs);
     // WAL keeps readers (the GUI) unblocked while the trainer writes, and survives crashes.
     db_->exec("PRAGMA journal_mode=WAL");
     db_->exec(

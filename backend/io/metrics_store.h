@@ -21,6 +21,10 @@ struct MetricPoint {
 
 class MetricsStore {
  public:
+  // How long a connection waits for another one (the studio reading while the trainer
+  // writes) to release the file before an operation fails with "database is locked".
+  static constexpr int kBusyTimeoutMs = 10'000;
+
   // Opens or creates the database; IoError naming the file when that fails.
   explicit MetricsStore(const std::filesystem::path& file);
   ~MetricsStore();

@@ -1,5 +1,9 @@
-// metrics.sqlite: append, read back, rewind on resume, persistence across reopen.
+// metrics.sqlite: append, read back, rewind on resume, persistence across reopen, and a
+// reader (the studio reloading a run's history) opening the file while the trainer writes.
+#include <atomic>
 #include <cmath>
+#include <string>
+#include <thread>
 
 #include "core/errors.h"
 #include "io/metrics_store.h"
@@ -44,6 +48,47 @@ class MetricsStoreTest : public QObject {
     reopened.append(3, 9, {{"loss", 7.0}});  // the same step written again replaces it
     QCOMPARE(reopened.series("loss").back().value, 7.0);
     QCOMPARE(reopened.series("loss").size(), size_t(3));
+  }
+
+  // The studio opens metrics.sqlite to reload a run's plots at the moment a resumed trainer
+  // opens, rewinds and appends to it. Neither side may fail with "database is locked".
+  void readersAndAWriterShareTheFile() {
+    vds::test::TempDir dir;
+    const auto file = dir / "m.sqlite";
+    { vds::MetricsStore(file).append(0, 0, {{"loss", 1.0}}); }
+    std::atomic<bool> done{false};
+    std::string writerError;
+    std::thread writer([&] {
+      try {
+        for (int round = 0; round < 40; ++round) {
+          vds::MetricsStore store(file);  // a fresh connection per round, as each resume makes
+          store.truncateAfter(0);
+          for (int s = 1; s <= 10; ++s) {
+            store.append(s, s, {{"loss", 1.0 / s}, {"aux", s}});
+            store.note(s, "log", "step");
+          }
+        }
+      } catch (const std::exception& e) {
+        writerError = e.what();
+      }
+      done = true;
+    });
+    std::string readerError;
+    int reads = 0;
+    try {
+      while (!done || reads < 10) {
+        vds::MetricsStore store(file);
+        for (const auto& name : store.names()) (void)store.series(name);
+        ++reads;
+      }
+    } catch (const std::exception& e) {
+      readerError = e.what();
+    }
+    done = true;
+    writer.join();
+    QVERIFY2(writerError.empty(), writerError.c_str());
+    QVERIFY2(readerError.empty(), readerError.c_str());
+    QCOMPARE(vds::MetricsStore(file).series("loss").size(), size_t(11));  // step 0 and steps 1-10
   }
 
   void unopenablePathNamesTheFile() {

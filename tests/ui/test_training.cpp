@@ -123,6 +123,33 @@ class TrainingTest : public QObject {
     QVERIFY(newestCheckpointStep(runDir) > stoppedAt);
   }
 
+  // A run folder whose metrics.sqlite is damaged: opening it from the run browser reports
+  // the file in the log, the row names the error, and the window carries on.
+  void openingARunWithADamagedMetricsFileReportsIt() {
+    QTemporaryDir dir;
+    MainWindow w(vds::uitest::optionsIn(dir));
+    const QString runDir = dir.filePath(QStringLiteral("runs/broken"));
+    QVERIFY(QDir().mkpath(runDir));
+    QFile config(runDir + QStringLiteral("/config.yaml"));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(vds::uitest::microRunYaml(QStringLiteral("broken"), 3, 0).toUtf8());
+    config.close();
+    QFile metrics(runDir + QStringLiteral("/metrics.sqlite"));
+    QVERIFY(metrics.open(QIODevice::WriteOnly));
+    metrics.write(QByteArray(4096, 'x'));  // not a database
+    metrics.close();
+    RunsView* runs = w.runsView();
+    runs->refresh();
+    QCOMPARE(runs->rowOf(QStringLiteral("broken")), 0);
+    QVERIFY(runs->runs().front().error.contains(QStringLiteral("metrics.sqlite")));
+    runs->selectRun(QStringLiteral("broken"));
+    runs->openSelected();
+    QVERIFY2(w.logText().contains(QStringLiteral("the loss history could not be shown")), qPrintable(w.logText()));
+    QVERIFY(w.logText().contains(QStringLiteral("metrics.sqlite")));
+    QCOMPARE(w.plotsView()->pointCount(QStringLiteral("loss/total")), 0);
+    QCOMPARE(metrics.size(), qint64(4096));  // left as it was, for the user to inspect
+  }
+
   void styleSwapReachesTheTrainer() {
     QTemporaryDir dir;
     MainWindow w(vds::uitest::optionsIn(dir));
