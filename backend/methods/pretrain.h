@@ -22,6 +22,9 @@ PackageInfo trainedPackageInfo(const TrainContext& ctx, const std::string& name,
 // A path as the manifest of the package in `packageDir` should record it: relative when
 // both are on the same tree, so a folder of packages can move as a whole.
 std::string packageReference(const std::filesystem::path& packageDir, const std::filesystem::path& target);
+// The shape of offset noise (`method.JOB.offset_noise`) for the latent `x0`: one value per
+// sample and channel, broadcast over frames and pixels.
+std::vector<int64_t> offsetNoiseShape(const torch::Tensor& x0);
 // [-1,1] float video [B,F,3,H,W] -> uint8 [B,F,H,W,3], clamped.
 torch::Tensor toUint8Video(const torch::Tensor& video);
 

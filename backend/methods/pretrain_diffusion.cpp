@@ -36,6 +36,22 @@ void describeEpsDdpm(DiffusionSpec& d) {
 }
 
 
+}  // namespace
+
+// One value per sample and channel, constant over the frames and pixels of a latent laid
+// out [N, C, h, w] (images) or [N, F, C, h, w] (videos).
+std::vector<int64_t> offsetNoiseShape(const torch::Tensor& x0) {
+  if (x0.dim() != 4 && x0.dim() != 5)
+    throw DataError("offset noise: expected a latent [N,C,h,w] or [N,F,C,h,w], got " + std::to_string(x0.dim()) +
+                     " dimensions");
+  std::vector<int64_t> shape(static_cast<size_t>(x0.dim()), 1);
+  shape[0] = x0.size(0);
+  shape[static_cast<size_t>(x0.dim()) - 3] = x0.size(x0.dim() - 3);
+  return shape;
+}
+
+namespace {
+
 // Common machinery: a frozen autoencoder, an optional text encoder, one diffusion
 // network in slot "model", DDPM or EDM noising, caption dropout and previews.
 class LatentDiffusionPretraining : public Method {
@@ -49,6 +65,11 @@ class LatentDiffusionPretraining : public Method {
     s.add(withRange(makeField(key(job_, "caption_dropout"), FieldType::Float, YAML::Node(0.1),
                               "Probability of training on the empty prompt, which classifier-free guidance needs."),
                     0, 1));
+    s.add(withRange(makeField(key(job_, "offset_noise"), FieldType::Float, YAML::Node(0.0),
+                              "Eps jobs: standard deviation of a per-sample, per-channel constant added to the "
+                              "training noise. It hides the image mean that leaks through the last timesteps, so "
+                              "samples from pure noise can reach backgrounds far from the average. 0 is off."),
+                    0, 10));
     s.add(withRange(makeField(key(job_, "frames_per_clip"), FieldType::Int, YAML::Node(2),
                               "Image jobs: random frames taken from each clip per step."),
                     1, 256));
@@ -150,7 +171,9 @@ class LatentDiffusionPretraining : public Method {
     std::vector<int64_t> view(static_cast<size_t>(x0.dim()), 1);
     view[0] = n;
     const torch::Tensor a = abar.sqrt().view(view), s = (1 - abar).sqrt().view(view);
-    const torch::Tensor eps = ctx.randn(x0.sizes());
+    torch::Tensor eps = ctx.randn(x0.sizes());
+    if (const double offset = ctx.config.get<double>(key(job_, "offset_noise")); offset > 0)
+      eps = eps + offset * ctx.randn(offsetNoiseShape(x0));
     const torch::Tensor xt = a * x0 + s * eps;
     const torch::Tensor pred = runNetwork(xt, t.to(torch::kFloat), context);
     return torch::mse_loss(pred, eps);
@@ -181,8 +204,10 @@ class LatentDiffusionPretraining : public Method {
       saveTextEncoder(textDir, trainedPackageInfo(ctx, "shapes-text-encoder", "Word tokenizer and transformer of the Shapes world."),
                       textEncoder_, *tokenizer_);
     const fs::path textRef = textEncoderTrains() ? textDir : textEncoderPath_;
-    saveDiffusionModel(dir, trainedPackageInfo(ctx, packageName(ctx), packageDescription()), kind(), *network_,
-                       diffusionSpec(ctx, dir, textRef));
+    PackageInfo info = trainedPackageInfo(ctx, packageName(ctx), packageDescription());
+    if (const double offset = ctx.config.get<double>(key(job_, "offset_noise")); offset > 0)
+      info.training["offset_noise"] = offset;
+    saveDiffusionModel(dir, info, kind(), *network_, diffusionSpec(ctx, dir, textRef));
   }
 
   virtual std::string packageName(const TrainContext& ctx) const = 0;

@@ -1,6 +1,7 @@
 // The built-in world's pre-training jobs, end to end at micro scale: each job trains
 // on the shared Trainer, its loss falls, and its exported package feeds the next job
 // (autoencoder -> image -> style, motion -> i2v) and loads through the model zoo.
+#include "methods/pretrain.h"
 #include "methods/registry.h"
 #include "methods/run_setup.h"
 #include "pipeline/generate.h"
@@ -87,8 +88,18 @@ class PretrainTest : public QObject {
     QVERIFY(fs::exists(dir_ / "text-encoder" / "model.yaml"));
 
     // A style model starts from the image base: same architecture, frozen text encoder.
-    runJob(jobYaml("style", 3, "    base: " + (dir_ / "image").string() + "\n", "pastel"), dir_ / "run-style",
-           dir_ / "style-pastel", "denoise");
+    // With offset noise its targets carry the offset too, so its first loss is larger than
+    // the same step's without it (same seed, same batch, same timesteps).
+    const std::string styleBody = "    base: " + (dir_ / "image").string() + "\n";
+    const auto plainLoss = runJob(jobYaml("style", 3, styleBody, "pastel"), dir_ / "run-style0", dir_ / "style0", "denoise");
+    const auto offsetLoss = runJob(jobYaml("style", 3, styleBody + "    offset_noise: 2.0\n", "pastel"), dir_ / "run-style",
+                                   dir_ / "style-pastel", "denoise");
+    QVERIFY2(offsetLoss.front() > plainLoss.front(), qPrintable(QString("%1 vs %2").arg(offsetLoss.front()).arg(plainLoss.front())));
+    const auto trainingOf = [&](const char* package) {
+      return YAML::LoadFile((dir_ / package / "model.yaml").string())["training"];
+    };
+    QCOMPARE(trainingOf("style-pastel")["offset_noise"].as<double>(), 2.0);  // recorded where used
+    QVERIFY(!trainingOf("style0")["offset_noise"]);
     QCOMPARE(vds::loadDiffusionModel(dir_ / "style-pastel").kind, std::string(vds::kKindImageUNet));
     VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("style", 1, "    base: x\n"), "s.yaml"),
                                          vds::RunPaths(dir_ / "run-bad"), nullptr),
@@ -109,6 +120,12 @@ class PretrainTest : public QObject {
     vds::GenerationModels models = vds::GenerationModels::load(dir_ / "i2v");
     QVERIFY(models.isImageToVideo());
     QCOMPARE(models.model.spec.schedule.sigmaMax, 700.0);
+  }
+
+  void offsetNoiseShapeIsOneValuePerSampleAndChannel() {
+    QCOMPARE(vds::offsetNoiseShape(torch::zeros({6, 4, 8, 8})), (std::vector<int64_t>{6, 4, 1, 1}));
+    QCOMPARE(vds::offsetNoiseShape(torch::zeros({2, 8, 4, 8, 8})), (std::vector<int64_t>{2, 1, 4, 1, 1}));
+    VDS_EXPECT_THROW_MSG(vds::offsetNoiseShape(torch::zeros({4, 8})), vds::DataError, "offset noise");
   }
 
   void evalNetLearns() {
