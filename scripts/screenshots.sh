@@ -2,7 +2,7 @@
 # Renders the README's pictures (docs/screenshots/*.png) with `vdstudio --screenshots`:
 # a short AVDM2 run of the shipped 4-step student's recipe (the shipped teacher, the
 # pastel style model, 40 iterations at batch 2) with the shipped packages in Compare and
-# Styles, under Xvfb so the Dear ImGui profiler overlay is drawn with real OpenGL.
+# the Styles gallery rendered (every style model and its student), under Xvfb so the Dear ImGui profiler overlay is drawn with real OpenGL.
 # Usage: scripts/screenshots.sh [BUILD_DIR (build/dev)] [OUT_DIR (docs/screenshots)]
 set -euo pipefail
 build=${1:-build/dev}

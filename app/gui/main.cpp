@@ -1,10 +1,12 @@
 // vdstudio: the Qt studio. `vdstudio --screenshots DIR` trains a micro run (or the run
-// config given with --run), renders every main view to DIR/<view>.png and exits (works
-// on the offscreen platform). `vdstudio --bench-overhead FILE` measures training
-// throughput with the studio open against vdstudio-cli's (app/gui/bench_overhead.h).
+// config given with --run), renders the Styles gallery, saves every main view to
+// DIR/<view>.png and exits (works on the offscreen platform). `vdstudio --bench-overhead
+// FILE` measures training throughput with the studio open against vdstudio-cli's
+// (app/gui/bench_overhead.h).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -17,6 +19,7 @@
 #include "ui/main_window.h"
 #include "ui/runs_view.h"
 #include "ui/setup_panel.h"
+#include "ui/styles_view.h"
 #include "ui/studio_translator.h"
 
 namespace {
@@ -49,6 +52,14 @@ int takeScreenshots(const QString& dir, const QString& runYaml) {
     window.controller()->waitUntilInactive();
   }
   window.runsView()->refresh();
+  // The Styles view shows its gallery rendered: every style model and the students
+  // distilled with them, on one prompt and seed.
+  vds::ui::StylesView* styles = window.stylesView();
+  QEventLoop gallery;
+  QObject::connect(styles, &vds::ui::StylesView::galleryFinished, &gallery, &QEventLoop::quit);
+  QTimer::singleShot(kScreenshotRunTimeoutMs, &gallery, &QEventLoop::quit);
+  styles->renderGallery();
+  if (styles->isRendering()) gallery.exec();
   const QStringList files = window.saveScreenshots(dir);
   for (const QString& f : files) std::printf("wrote %s\n", qPrintable(f));
   std::fflush(stdout);

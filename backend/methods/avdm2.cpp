@@ -30,6 +30,16 @@
 namespace fs = std::filesystem;
 
 namespace vds {
+
+std::string studentPackageName(size_t steps, const fs::path& stylePath) {
+  std::string name = "shapes-avdm2-" + std::to_string(steps) + "step";
+  std::string style = stylePath.filename().string();
+  if (style.empty()) style = stylePath.parent_path().filename().string();  // "DIR/"
+  if (style.rfind("style-", 0) == 0) style = style.substr(6);
+  if (!style.empty() && style != "image-base") name += "-" + style;
+  return name;
+}
+
 namespace {
 
 constexpr const char* kJob = "avdm2";
@@ -403,7 +413,7 @@ class Avdm2Distillation : public Method {
     sampling.timesteps = timesteps_;
     sampling.cfg = 1.0;  // the students sample without guidance (specs/000 §5)
     spec.sampling = sampling;
-    PackageInfo info = trainedPackageInfo(ctx, "shapes-avdm2-" + std::to_string(timesteps_.size()) + "step",
+    PackageInfo info = trainedPackageInfo(ctx, studentPackageName(timesteps_.size(), stylePath_),
                                           "AVDM2 student of " + teacherPath_.filename().string() + " distilled with 2D SDM model " +
                                               stylePath_.filename().string() + ".");
     info.training["teacher"] = modelReference(teacherPath_);

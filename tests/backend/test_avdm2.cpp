@@ -7,6 +7,7 @@
 #include "diffusion/samplers.h"
 #include "io/metrics_store.h"
 #include "io/model_package.h"
+#include "methods/avdm2.h"
 #include "methods/distill_common.h"
 #include "methods/registry.h"
 #include "methods/run_setup.h"
@@ -215,6 +216,7 @@ class Avdm2Test : public QObject {
     t->sampleNow();
     const auto model = vds::loadDiffusionModel(dir_ / "run-export" / "student");
     QVERIFY(model.spec.sampling.has_value());
+    QCOMPARE(model.package.name(), std::string("shapes-avdm2-2step-image"));  // style: the "image" package
     QCOMPARE(model.spec.sampling->timesteps, (std::vector<double>{999, 499}));
     QCOMPARE(int(model.spec.sampling->sampler), int(vds::diffusion::SamplerKind::consistency));
     std::set<std::string> labels;
@@ -222,6 +224,12 @@ class Avdm2Test : public QObject {
     for (const char* l : {"student-2step", "teacher", "real", "triptych"}) QVERIFY2(labels.count(l), l);
     for (const auto& e : sink.only<vds::SampleEvent>())
       if (e.label == "triptych") QCOMPARE(e.clips, 3);
+  }
+
+  void studentNamesTellTheirStyleApart() {
+    QCOMPARE(vds::studentPackageName(4, "/x/resources/models/image-base"), std::string("shapes-avdm2-4step"));
+    QCOMPARE(vds::studentPackageName(4, "/x/resources/models/style-pastel"), std::string("shapes-avdm2-4step-pastel"));
+    QCOMPARE(vds::studentPackageName(1, "/y/my-anime/"), std::string("shapes-avdm2-1step-my-anime"));
   }
 
   void styleSwapTakesEffectAtTheNextIteration() {
