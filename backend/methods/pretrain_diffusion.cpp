@@ -65,11 +65,12 @@ class LatentDiffusionPretraining : public Method {
     s.add(withRange(makeField(key(job_, "caption_dropout"), FieldType::Float, YAML::Node(0.1),
                               "Probability of training on the empty prompt, which classifier-free guidance needs."),
                     0, 1));
-    s.add(withRange(makeField(key(job_, "offset_noise"), FieldType::Float, YAML::Node(0.0),
-                              "Eps jobs: standard deviation of a per-sample, per-channel constant added to the "
-                              "training noise. It hides the image mean that leaks through the last timesteps, so "
-                              "samples from pure noise can reach backgrounds far from the average. 0 is off."),
-                    0, 10));
+    if (!isImageToVideo())  // the EDM job (sigma_max 700) leaves no image mean in its noise
+      s.add(withRange(makeField(key(job_, "offset_noise"), FieldType::Float, YAML::Node(0.0),
+                                "Standard deviation of a per-sample, per-channel constant added to the training "
+                                "noise. It hides the image mean that leaks through the last timesteps, so samples "
+                                "from pure noise can reach backgrounds far from the average. 0 is off."),
+                      0, 10));
     s.add(withRange(makeField(key(job_, "frames_per_clip"), FieldType::Int, YAML::Node(2),
                               "Image jobs: random frames taken from each clip per step."),
                     1, 256));
@@ -83,6 +84,7 @@ class LatentDiffusionPretraining : public Method {
 
   void setup(TrainContext& ctx) override {
     torch::manual_seed(static_cast<uint64_t>(ctx.config.get<int64_t>("run.seed")));
+    offsetNoise_ = isImageToVideo() ? 0.0 : ctx.config.get<double>(key(job_, "offset_noise"));
     buildNetworks(ctx);
     autoencoder_->module->to(ctx.device);
     autoencoder_->module->eval();
@@ -172,8 +174,7 @@ class LatentDiffusionPretraining : public Method {
     view[0] = n;
     const torch::Tensor a = abar.sqrt().view(view), s = (1 - abar).sqrt().view(view);
     torch::Tensor eps = ctx.randn(x0.sizes());
-    if (const double offset = ctx.config.get<double>(key(job_, "offset_noise")); offset > 0)
-      eps = eps + offset * ctx.randn(offsetNoiseShape(x0));
+    if (offsetNoise_ > 0) eps = eps + offsetNoise_ * ctx.randn(offsetNoiseShape(x0));
     const torch::Tensor xt = a * x0 + s * eps;
     const torch::Tensor pred = runNetwork(xt, t.to(torch::kFloat), context);
     return torch::mse_loss(pred, eps);
@@ -205,8 +206,7 @@ class LatentDiffusionPretraining : public Method {
                       textEncoder_, *tokenizer_);
     const fs::path textRef = textEncoderTrains() ? textDir : textEncoderPath_;
     PackageInfo info = trainedPackageInfo(ctx, packageName(ctx), packageDescription());
-    if (const double offset = ctx.config.get<double>(key(job_, "offset_noise")); offset > 0)
-      info.training["offset_noise"] = offset;
+    if (offsetNoise_ > 0) info.training["offset_noise"] = offsetNoise_;
     saveDiffusionModel(dir, info, kind(), *network_, diffusionSpec(ctx, dir, textRef));
   }
 
@@ -249,6 +249,7 @@ class LatentDiffusionPretraining : public Method {
   }
 
   std::string job_;
+  double offsetNoise_ = 0;  // method.JOB.offset_noise; eps jobs only
   std::optional<LoadedAutoencoder> autoencoder_;
   fs::path autoencoderPath_, textEncoderPath_;
   TextEncoder textEncoder_{nullptr};

@@ -126,6 +126,9 @@ class PretrainTest : public QObject {
     QCOMPARE(vds::offsetNoiseShape(torch::zeros({6, 4, 8, 8})), (std::vector<int64_t>{6, 4, 1, 1}));
     QCOMPARE(vds::offsetNoiseShape(torch::zeros({2, 8, 4, 8, 8})), (std::vector<int64_t>{2, 1, 4, 1, 1}));
     VDS_EXPECT_THROW_MSG(vds::offsetNoiseShape(torch::zeros({4, 8})), vds::DataError, "offset noise");
+    // The EDM job has no offset noise: the key is refused rather than ignored.
+    VDS_EXPECT_THROW_MSG(vds::parseRunConfig("method:\n  name: i2v\n  i2v:\n    offset_noise: 0.5\n", "i.yaml"),
+                         vds::ConfigError, "unknown key 'method.i2v.offset_noise'");
   }
 
   void evalNetLearns() {
