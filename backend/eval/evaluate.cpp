@@ -51,6 +51,13 @@ void recordWorld(MetricSettings& s, const WorldOptions& world, std::vector<Style
   s.realStyles = std::move(styles);
 }
 
+void setAttributeAccuracy(MetricReport& report, const AttributeAccuracy& a) {
+  report.shapeAccuracy = a.shape;
+  report.colourAccuracy = a.colour;
+  report.directionAccuracy = a.direction;
+  report.objectCountAccuracy = a.objectCount;
+}
+
 double fvdOf(const torch::Tensor& a, const torch::Tensor& b) {
   return frechetDistance(featureStats(a), featureStats(b));
 }
@@ -116,10 +123,8 @@ MetricReport evaluateVideos(EvalNet& net, const torch::Tensor& videos, const Rea
   report.flickerReal = flicker(real.heldout);
   report.identityConsistency = identityConsistency(videos);
   report.identityConsistencyReal = identityConsistency(real.heldout);
-  if (conditionFrames.defined()) {
-    report.firstFramePsnr = firstFramePsnr(videos, conditionFrames);
-    report.directionAccuracy = directionAccuracy(predicted, captioned);
-  }
+  setAttributeAccuracy(report, attributeAccuracy(predicted, captioned));
+  if (conditionFrames.defined()) report.firstFramePsnr = firstFramePsnr(videos, conditionFrames);
   return report;
 }
 
@@ -166,6 +171,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   const Style target = o.targetStyle.value_or(Style::plain);
   const torch::Tensor firstFrames = models.isImageToVideo() ? real.heldout.select(1, 0) : torch::Tensor();
   MetricReport report = evaluateVideos(evalNet.module, torch::cat(batches), real, target, firstFrames);
+  if (still) report.directionAccuracy.reset();  // a held image shows no motion
   report.millisecondsPerClip = milliseconds / static_cast<double>(o.n);
   report.nfe = nfe;
   MetricSettings& s = report.settings;
@@ -213,6 +219,7 @@ MetricReport evaluateReal(EvalNet& net, int64_t n, const std::vector<Style>& sty
   report.settings.realSplit = splitName(Split::heldout);
   recordWorld(report.settings, world, styles);
   report.promptAccuracy = promptAccuracy(predicted, captioned);
+  setAttributeAccuracy(report, attributeAccuracy(predicted, captioned));
   report.styleAccuracy = static_cast<double>(styleHits) / static_cast<double>(n * static_cast<int64_t>(styles.size()));
   report.fvdRealFloor = fvdOf(train.features, heldout.features);
   return report;

@@ -82,9 +82,10 @@ GenerateRequest heldoutRequest(const GenerationModels& models, const RealClips& 
 
 // The metrics of `videos` (float [n, F, 3, H, W] in [-1, 1], clip i made for held-out clip
 // i of `real`) against `real`: FVD-S and its floor, prompt accuracy against the held-out
-// captions, style accuracy against `targetStyle`, flicker and identity consistency of both
-// sets. With `conditionFrames` ([n, 3, H, W], the first frames the clips were made from)
-// it adds the first-frame PSNR and the motion-direction accuracy. Fills settings.sampleCount,
+// captions with its breakdown by attribute (shape, colour, direction, object count), style
+// accuracy against `targetStyle`, flicker and identity consistency of both sets. With
+// `conditionFrames` ([n, 3, H, W], the first frames the clips were made from) it adds the
+// first-frame PSNR. Fills settings.sampleCount,
 // realSplit, targetStyle, the world and realStyles; the caller adds how the clips were
 // made. The test seam of evaluateModel: real clips in give FVD-S ≈ 0. DataError when the
 // shapes do not match.
@@ -93,7 +94,8 @@ MetricReport evaluateVideos(EvalNet& net, const torch::Tensor& videos, const Rea
 
 // Loads both packages, generates options.n clips in batches of options.batchSize (each
 // clip seeded by its index, so batching does not change them), and returns
-// evaluateVideos() plus the generation settings, ms per clip (the generate() wall time,
+// evaluateVideos() plus the generation settings (for an image model, without direction
+// accuracy: a held image does not move), ms per clip (the generate() wall time,
 // text encoding and decoding included, divided by n) and NFE per clip. ConfigError, naming
 // the setting, for a video package of fewer than two frames, stillFrames < 2, n < 2, a batch size < 1, or a frame size the eval
 // net cannot take (a multiple of 8).
@@ -101,7 +103,8 @@ MetricReport evaluateModel(const EvalOptions& options, const EvalProgressCallbac
 
 // The eval net's own quality gates: it classifies the first n held-out clips of `world`
 // rendered in each of `styles` (n × |styles| clips). promptAccuracy is the attribute
-// accuracy of its predictions against the captions and styleAccuracy the fraction of clips
+// accuracy of its predictions against the captions (with its breakdown by attribute) and
+// styleAccuracy the fraction of clips
 // whose predicted style is the style they were rendered in; fvdRealFloor is the plain
 // train-vs-held-out floor at this n. settings.sampleCount is n (clips per style) and
 // settings.realStyles lists the styles. ConfigError when n < 2 or `styles` is empty.

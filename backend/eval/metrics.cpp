@@ -120,20 +120,31 @@ double promptAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicte
   return sum / static_cast<double>(clips);
 }
 
-double directionAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
-                         const std::vector<std::vector<ObjectAttributes>>& captioned) {
-  checkSameLength(predicted.size(), captioned.size(), "directionAccuracy");
-  int64_t objects = 0, right = 0;
+AttributeAccuracy attributeAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
+                                    const std::vector<std::vector<ObjectAttributes>>& captioned) {
+  checkSameLength(predicted.size(), captioned.size(), "attributeAccuracy");
+  int64_t objects = 0, shape = 0, colour = 0, direction = 0, counted = 0;
   for (size_t c = 0; c < captioned.size(); ++c) {
     const std::vector<int> partner = pairObjects(predicted[c], captioned[c]);
     for (size_t i = 0; i < captioned[c].size(); ++i) {
       ++objects;
-      if (partner[i] >= 0 && predicted[c][static_cast<size_t>(partner[i])].direction == captioned[c][i].direction)
-        ++right;
+      if (partner[i] < 0) continue;
+      const ObjectAttributes& p = predicted[c][static_cast<size_t>(partner[i])];
+      shape += int(p.shape == captioned[c][i].shape);
+      colour += int(p.colour == captioned[c][i].colour);
+      direction += int(p.direction == captioned[c][i].direction);
     }
+    counted += int(predicted[c].size() == captioned[c].size());
   }
-  if (objects == 0) throw DataError("directionAccuracy: no clip has a captioned object");
-  return static_cast<double>(right) / static_cast<double>(objects);
+  if (objects == 0) throw DataError("attributeAccuracy: no clip has a captioned object");
+  const auto fraction = [&](int64_t hits) { return static_cast<double>(hits) / static_cast<double>(objects); };
+  return {fraction(shape), fraction(colour), fraction(direction),
+          static_cast<double>(counted) / static_cast<double>(captioned.size())};
+}
+
+double directionAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
+                         const std::vector<std::vector<ObjectAttributes>>& captioned) {
+  return attributeAccuracy(predicted, captioned).direction;
 }
 
 double styleAccuracy(const std::vector<Style>& predicted, Style target) {
@@ -214,7 +225,10 @@ nlohmann::json MetricReport::toJson() const {
       {"flicker_ratio", optionalJson(flickerRatio())},
       {"identity_consistency", optionalJson(identityConsistency)},
       {"identity_consistency_real", optionalJson(identityConsistencyReal)},
+      {"shape_accuracy", optionalJson(shapeAccuracy)},
+      {"colour_accuracy", optionalJson(colourAccuracy)},
       {"direction_accuracy", optionalJson(directionAccuracy)},
+      {"object_count_accuracy", optionalJson(objectCountAccuracy)},
       {"first_frame_psnr_db", optionalJson(firstFramePsnr)},
       {"ms_per_clip", optionalJson(millisecondsPerClip)},
       {"nfe", nfe ? nlohmann::json(*nfe) : nlohmann::json()},
@@ -248,13 +262,16 @@ std::string MetricReport::formatTable() const {
       {"FVD-S", optionalText(fvd, 3)},
       {"FVD-S real floor", optionalText(fvdRealFloor, 3)},
       {"prompt accuracy", optionalText(promptAccuracy, 4)},
+      {"  shape accuracy", optionalText(shapeAccuracy, 4)},
+      {"  colour accuracy", optionalText(colourAccuracy, 4)},
+      {"  direction accuracy", optionalText(directionAccuracy, 4)},
+      {"  object count accuracy", optionalText(objectCountAccuracy, 4)},
       {"style accuracy", optionalText(styleAccuracy, 4)},
       {"flicker", optionalText(flicker, 4)},
       {"flicker (real)", optionalText(flickerReal, 4)},
       {"flicker ratio", optionalText(flickerRatio(), 3)},
       {"identity consistency", optionalText(identityConsistency, 4)},
       {"identity consistency (real)", optionalText(identityConsistencyReal, 4)},
-      {"direction accuracy", optionalText(directionAccuracy, 4)},
       {"first-frame PSNR (dB)", optionalText(firstFramePsnr, 2)},
       {"ms per clip", optionalText(millisecondsPerClip, 2)},
       {"NFE per clip", nfe ? std::to_string(*nfe) : std::string("n/a")},

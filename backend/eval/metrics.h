@@ -66,11 +66,24 @@ double promptAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicte
 // The fraction of clips whose predicted style is `target`, in [0, 1]. DataError when empty.
 double styleAccuracy(const std::vector<Style>& predicted, Style target);
 
-// Motion-direction accuracy: the fraction of all captioned objects (pooled over clips, not
-// averaged per clip) whose paired predicted object moves in the captioned direction. Objects
-// are paired exactly as promptAccuracy pairs them (identity, then position); a missing
-// object counts as wrong. Result in [0, 1]. DataError when the two lists differ in length
-// or no clip has a captioned object.
+// Prompt accuracy broken down by attribute, to show which part of a caption a model fails
+// to follow. shape, colour and direction are each the fraction of all captioned objects
+// (pooled over clips, not averaged per clip) whose paired predicted object has the captioned
+// value; objects are paired exactly as promptAccuracy pairs them (identity, then position),
+// and a missing object counts as wrong for all three. objectCount is the fraction of clips
+// whose number of predicted objects equals the number captioned (clips with an empty caption
+// included). Each in [0, 1]. DataError when the two lists differ in length or no clip has a
+// captioned object.
+struct AttributeAccuracy {
+  double shape = 0;
+  double colour = 0;
+  double direction = 0;
+  double objectCount = 0;
+};
+AttributeAccuracy attributeAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
+                                    const std::vector<std::vector<ObjectAttributes>>& captioned);
+
+// Motion-direction accuracy: attributeAccuracy(...).direction.
 double directionAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
                          const std::vector<std::vector<ObjectAttributes>>& captioned);
 
@@ -143,7 +156,11 @@ struct MetricReport {
   std::optional<double> flickerReal;       // real held-out clips
   std::optional<double> identityConsistency;
   std::optional<double> identityConsistencyReal;
-  std::optional<double> directionAccuracy;       // in [0, 1]; image-to-video models
+  // Prompt accuracy by attribute (attributeAccuracy); direction is left empty for still images.
+  std::optional<double> shapeAccuracy;           // in [0, 1]
+  std::optional<double> colourAccuracy;          // in [0, 1]
+  std::optional<double> directionAccuracy;       // in [0, 1]
+  std::optional<double> objectCountAccuracy;     // in [0, 1]
   std::optional<double> firstFramePsnr;          // dB, capped at kPsnrCapDb; image-to-video models
   std::optional<double> millisecondsPerClip;     // generation wall time per clip
   std::optional<int64_t> nfe;                    // network evaluations per clip

@@ -76,7 +76,9 @@ class EvalEvaluateTest : public QObject {
                                r.identityConsistency, r.identityConsistencyReal, r.millisecondsPerClip})
       QVERIFY(metric.has_value());
     QVERIFY(r.flickerRatio().has_value());
-    QVERIFY(!r.firstFramePsnr && !r.directionAccuracy);  // text-to-video
+    QVERIFY(!r.firstFramePsnr);  // text-to-video
+    for (const auto& part : {r.shapeAccuracy, r.colourAccuracy, r.directionAccuracy, r.objectCountAccuracy})
+      QVERIFY(part.has_value() && *part >= 0 && *part <= 1);
     QCOMPARE(r.nfe.value_or(-1), int64_t{kSteps});
     QVERIFY(*r.millisecondsPerClip > 0);
     for (double v : {*r.promptAccuracy, *r.styleAccuracy, *r.identityConsistency}) QVERIFY(v >= 0 && v <= 1);
@@ -101,12 +103,14 @@ class EvalEvaluateTest : public QObject {
 
     const auto j = r.toJson();
     for (const char* key : {"fvd_s", "fvd_s_real_floor", "prompt_accuracy", "style_accuracy", "flicker_ratio",
-                            "identity_consistency", "ms_per_clip", "nfe"})
+                            "identity_consistency", "ms_per_clip", "nfe", "shape_accuracy", "colour_accuracy",
+                            "direction_accuracy", "object_count_accuracy"})
       QVERIFY2(!j.at("metrics").at(key).is_null(), key);
     QCOMPARE(j.at("settings").at("world").at("frames").get<int64_t>(), vds::test::kTinyFrames);
     QCOMPARE(j.at("settings").at("batch_size").get<int64_t>(), int64_t{4});
     const std::string table = r.formatTable();
-    for (const char* needle : {"NFE per clip", "ms per clip", "batch 4", "spacing trailing", "world: seed 0, 8x8"})
+    for (const char* needle : {"NFE per clip", "ms per clip", "batch 4", "spacing trailing", "world: seed 0, 8x8",
+                               "shape accuracy", "object count accuracy"})
       QVERIFY2(table.find(needle) != std::string::npos, needle);
   }
 
@@ -183,7 +187,10 @@ class EvalEvaluateTest : public QObject {
     QCOMPARE(*r.flicker, *r.flickerReal);
     QCOMPARE(*r.identityConsistency, *r.identityConsistencyReal);
     QCOMPARE(*r.firstFramePsnr, vds::kPsnrCapDb);
-    QVERIFY(*r.directionAccuracy >= 0 && *r.directionAccuracy <= 1);
+    QCOMPARE(*r.shapeAccuracy, *own.shapeAccuracy);
+    QCOMPARE(*r.colourAccuracy, *own.colourAccuracy);
+    QCOMPARE(*r.directionAccuracy, *own.directionAccuracy);
+    QCOMPARE(*r.objectCountAccuracy, *own.objectCountAccuracy);
   }
 
   // An image model (a style model) is evaluated on its images held still: every clip's
@@ -197,6 +204,9 @@ class EvalEvaluateTest : public QObject {
     QVERIFY(r.settings.stillImages);
     QCOMPARE(*r.flicker, 0.0);
     QVERIFY(*r.flickerReal > 0);  // the real clips move
+    QVERIFY(!r.directionAccuracy);  // a held image shows no motion
+    QVERIFY(r.shapeAccuracy && r.colourAccuracy && r.objectCountAccuracy);
+    QVERIFY(r.toJson().at("metrics").at("direction_accuracy").is_null());
     QVERIFY(*r.styleAccuracy >= 0 && *r.styleAccuracy <= 1);
     QVERIFY(r.settings.targetStyle == vds::Style::pixel);
     QCOMPARE(r.nfe.value_or(-1), int64_t{kSteps});

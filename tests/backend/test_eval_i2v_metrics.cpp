@@ -1,5 +1,5 @@
-// The image-to-video metrics on hand-made inputs: motion-direction accuracy (pairing,
-// pooling over objects, missing objects) and first-frame PSNR (the cap for identical
+// The image-to-video metrics on hand-made inputs: motion-direction accuracy and the other
+// attribute accuracies (pairing, pooling over objects, missing objects) and first-frame PSNR (the cap for identical
 // frames, a known MSE, shape errors), and the report fields that carry them.
 #include <cmath>
 
@@ -41,6 +41,55 @@ class EvalI2VMetricsTest : public QObject {
     QCOMPARE(vds::directionAccuracy({{}}, {{redCircleLeft}}), 0.0);
     QVERIFY_THROWS_EXCEPTION(vds::DataError, vds::directionAccuracy({{}}, {}));
     QVERIFY_THROWS_EXCEPTION(vds::DataError, vds::directionAccuracy({{}}, {{}}));
+  }
+
+  // The same clips as above, attribute by attribute: 5 captioned objects; clip 0 is all
+  // right, clip 1's circle has the wrong direction, clip 2's square is missing (wrong in
+  // all three). Object counts agree in clips 0 and 1, and in the empty clip 3, not in 2 or 4.
+  void attributeAccuracyCountsEachAttributeOverObjects() {
+    const auto redCircleLeft = object(ShapeKind::circle, Colour::red, Direction::left);
+    const auto blueSquareUp = object(ShapeKind::square, Colour::blue, Direction::up);
+    const std::vector<std::vector<ObjectAttributes>> captioned = {
+        {redCircleLeft, blueSquareUp}, {redCircleLeft}, {redCircleLeft, blueSquareUp}, {}, {}};
+    const std::vector<std::vector<ObjectAttributes>> predicted = {
+        {blueSquareUp, redCircleLeft},
+        {object(ShapeKind::circle, Colour::red, Direction::right)},
+        {redCircleLeft},
+        {},
+        {blueSquareUp}};
+    const auto a = vds::attributeAccuracy(predicted, captioned);
+    QCOMPARE(a.shape, 4.0 / 5.0);
+    QCOMPARE(a.colour, 4.0 / 5.0);
+    QCOMPARE(a.direction, 3.0 / 5.0);
+    QCOMPARE(a.objectCount, 3.0 / 5.0);
+    // Position pairing: a green circle where a red one was asked for has the right shape and
+    // direction but the wrong colour.
+    const auto b = vds::attributeAccuracy({{object(ShapeKind::circle, Colour::green, Direction::left)}},
+                                          {{redCircleLeft}});
+    QCOMPARE(b.shape, 1.0);
+    QCOMPARE(b.colour, 0.0);
+    QCOMPARE(b.direction, 1.0);
+    QCOMPARE(b.objectCount, 1.0);
+    QVERIFY_THROWS_EXCEPTION(vds::DataError, vds::attributeAccuracy({{}}, {{}}));
+    QVERIFY_THROWS_EXCEPTION(vds::DataError, vds::attributeAccuracy({}, {{redCircleLeft}}));
+  }
+
+  // With one captioned object per clip, the per-clip fraction of promptAccuracy is that
+  // object's score / 3, so promptAccuracy is the mean of the three attribute accuracies.
+  void oneObjectPerClipMakesPromptAccuracyTheMeanOfTheAttributes() {
+    std::vector<std::vector<ObjectAttributes>> captioned, predicted;
+    for (int i = 0; i < 12; ++i) {
+      const auto want = object(static_cast<ShapeKind>(i % 3), static_cast<Colour>(i % 4), static_cast<Direction>(i % 2));
+      auto got = want;
+      if (i % 3 == 0) got.colour = static_cast<Colour>((i + 1) % 4);
+      if (i % 4 == 1) got.direction = static_cast<Direction>((i + 1) % 2);
+      if (i % 5 == 2) got.shape = static_cast<ShapeKind>((i + 1) % 3);
+      captioned.push_back({want});
+      predicted.push_back(i == 11 ? std::vector<ObjectAttributes>{} : std::vector<ObjectAttributes>{got});
+    }
+    const auto a = vds::attributeAccuracy(predicted, captioned);
+    QVERIFY(a.shape < 1 && a.colour < 1 && a.direction < 1);
+    QVERIFY(std::abs(vds::promptAccuracy(predicted, captioned) - (a.shape + a.colour + a.direction) / 3) < 1e-12);
   }
 
   void psnrOfIdenticalFramesIsTheCap() {
