@@ -1,5 +1,7 @@
 #include "models/motion_module.h"
 
+#include "core/errors.h"
+
 #include "models/options_yaml.h"
 
 namespace vds {
@@ -11,6 +13,7 @@ MotionModuleOptions MotionModuleOptions::fromYaml(const YAML::Node& node, const 
   MotionModuleOptions o = defaults;
   OptionsReader r(node, section);
   r.read("heads", o.heads).read("layers", o.layers).read("ff_mult", o.ffMult).read("max_groups", o.maxGroups);
+  r.read("text_attention", o.textAttention);
   r.rejectUnknown();
   requireOption(o.heads > 0, section, "heads", "must be positive");
   requireOption(o.layers > 0, section, "layers", "must be positive");
@@ -23,23 +26,27 @@ YAML::Node MotionModuleOptions::toYaml() const {
   n["layers"] = layers;
   n["ff_mult"] = ffMult;
   n["max_groups"] = maxGroups;
+  n["text_attention"] = textAttention;
   return n;
 }
 
 MotionModuleImpl::MotionModuleImpl(const MotionModuleOptions& options) : options_(options) {
   const int64_t c = options.channels;
+  if (options.textAttention && options.contextDim <= 0)
+    throw ConfigError("motion.text_attention needs a spatial UNet with text conditioning (context_dim > 0)");
   norm = register_module("norm", makeGroupNorm(c, options.maxGroups));
   proj_in = register_module("proj_in", nn::Linear(c, c));
   blocks = register_module("blocks", nn::ModuleList());
   for (int64_t i = 0; i < options.layers; ++i)
-    blocks->push_back(TransformerBlock(TransformerBlockOptions{c, options.heads, 0, options.ffMult}));
+    blocks->push_back(TransformerBlock(
+        TransformerBlockOptions{c, options.heads, options.textAttention ? options.contextDim : 0, options.ffMult}));
   proj_out = register_module("proj_out", nn::Linear(c, c));
   torch::NoGradGuard noGrad;
   proj_out->weight.zero_();
   proj_out->bias.zero_();
 }
 
-torch::Tensor MotionModuleImpl::forward(const torch::Tensor& h, int64_t frames) {
+torch::Tensor MotionModuleImpl::forward(const torch::Tensor& h, int64_t frames, const torch::Tensor& context) {
   TORCH_CHECK(h.dim() == 4 && frames > 0 && h.size(0) % frames == 0, "MotionModule expects [B*F,C,H,W] with F = ",
               frames, ", got ", h.sizes());
   const int64_t b = h.size(0) / frames, c = h.size(1), height = h.size(2), width = h.size(3);
@@ -49,7 +56,13 @@ torch::Tensor MotionModuleImpl::forward(const torch::Tensor& h, int64_t frames) 
   auto tokens = clip.permute({0, 3, 4, 2, 1}).reshape({b * height * width, frames, c});  // [B*H*W, F, C]
   const auto position = torch::arange(frames, torch::TensorOptions().dtype(torch::kFloat32).device(h.device()));
   tokens = proj_in(tokens) + sinusoidalEmbedding(position, c).to(tokens.dtype()).unsqueeze(0);
-  for (const auto& block : *blocks) tokens = block->as<TransformerBlockImpl>()->forward(tokens);
+  torch::Tensor text;  // [B*H*W, L, D]: the clip's caption for each of its pixels, in token order
+  if (options_.textAttention && context.defined()) {
+    TORCH_CHECK(context.dim() == 3 && context.size(0) == h.size(0), "MotionModule expects context [B*F,L,D] with B*F = ",
+                h.size(0), ", got ", context.sizes());
+    text = context.view({b, frames, context.size(1), context.size(2)}).select(1, 0).repeat_interleave(height * width, 0);
+  }
+  for (const auto& block : *blocks) tokens = block->as<TransformerBlockImpl>()->forward(tokens, text);
   auto out = proj_out(tokens).view({b, height, width, frames, c}).permute({0, 3, 4, 1, 2});  // [B, F, C, H, W]
   return h + out.reshape({b * frames, c, height, width});
 }

@@ -16,8 +16,15 @@ struct MotionModuleOptions {
   int64_t layers = 1;
   int64_t ffMult = 2;
   int64_t maxGroups = 32;
+  // Cross-attention from each pixel's frame sequence to the caption (YAML text_attention).
+  // AnimateDiff's motion modules have none, so a caption reaches the motion only through the
+  // frozen spatial layers; but those were trained on still images, which cannot show the
+  // caption's direction of motion, so without it a teacher moves objects regardless of the
+  // direction it is asked for (docs/results.md). Absent in older packages: false.
+  bool textAttention = false;
+  int64_t contextDim = 0;  // set by the video UNet from its spatial context_dim; not in YAML
 
-  // Reads heads, layers, ff_mult and max_groups; absent keys keep `defaults`.
+  // Reads heads, layers, ff_mult, max_groups and text_attention; absent keys keep `defaults`.
   static MotionModuleOptions fromYaml(const YAML::Node& node) { return fromYaml(node, "motion", MotionModuleOptions()); }
   static MotionModuleOptions fromYaml(const YAML::Node& node, const std::string& section,
                                       const MotionModuleOptions& defaults);
@@ -27,8 +34,10 @@ struct MotionModuleOptions {
 class MotionModuleImpl : public torch::nn::Module {
  public:
   explicit MotionModuleImpl(const MotionModuleOptions& options);
-  // h [B*F, C, H, W] with frames consecutive per clip -> same shape.
-  torch::Tensor forward(const torch::Tensor& h, int64_t frames);
+  // h [B*F, C, H, W] with frames consecutive per clip -> same shape. context [B*F, L, D]
+  // (one row per frame, equal within a clip, as the spatial UNet takes it) is read only with
+  // text attention, which uses each clip's first row; undefined skips the cross-attention.
+  torch::Tensor forward(const torch::Tensor& h, int64_t frames, const torch::Tensor& context = {});
   const MotionModuleOptions& options() const { return options_; }
 
   torch::nn::GroupNorm norm{nullptr};

@@ -30,6 +30,7 @@ VideoUNetImpl::VideoUNetImpl(const VideoUNetOptions& options) : options_(options
   for (int64_t channels : spatial->blockChannels()) {
     MotionModuleOptions mo = options.motion;
     mo.channels = channels;
+    mo.contextDim = options.spatial.contextDim;
     motion->push_back(MotionModule(mo));
   }
 }
@@ -56,7 +57,7 @@ torch::Tensor VideoUNetImpl::forward(const torch::Tensor& x, const torch::Tensor
   const FrameInputs in = frameInputs(x, t, context);
   const int64_t b = x.size(0), frames = x.size(1);
   auto afterBlock = [&](int64_t index, const torch::Tensor& h) {
-    return motion[static_cast<size_t>(index)]->as<MotionModuleImpl>()->forward(h, frames);
+    return motion[static_cast<size_t>(index)]->as<MotionModuleImpl>()->forward(h, frames, in.context);
   };
   auto out = spatial->forward(x.flatten(0, 1), in.t, in.context, afterBlock);
   return out.view({b, frames, out.size(1), out.size(2), out.size(3)});
@@ -67,7 +68,7 @@ std::vector<torch::Tensor> VideoUNetImpl::encode(const torch::Tensor& x, const t
   const FrameInputs in = frameInputs(x, t, context);
   const int64_t frames = x.size(1);
   auto afterBlock = [&](int64_t index, const torch::Tensor& h) {
-    return motion[static_cast<size_t>(index)]->as<MotionModuleImpl>()->forward(h, frames);
+    return motion[static_cast<size_t>(index)]->as<MotionModuleImpl>()->forward(h, frames, in.context);
   };
   return spatial->encode(x.flatten(0, 1), in.t, in.context, afterBlock);
 }

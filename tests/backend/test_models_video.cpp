@@ -86,6 +86,43 @@ class ModelsVideoTest : public QObject {
     QVERIFY(maxAbsDiff(frame3(changed), frame3(in.x)) > 1e-4);
   }
 
+  // With text attention, a trained motion module hears the caption: changing the context
+  // changes the output through the motion modules even when the spatial layers ignore it
+  // (their cross-attention zeroed). Without it, the same change does nothing.
+  void textAttentionLetsMotionHearTheCaption() {
+    Inputs in;
+    auto otherContext = in.context.clone();
+    otherContext.select(0, 1).add_(torch::randn({3, 8}));  // clip 1's caption only
+    for (bool textAttention : {false, true}) {
+      auto o = tinyVideo();
+      o.motion.textAttention = textAttention;
+      vds::VideoUNet video(o);
+      torch::NoGradGuard noGrad;
+      for (auto& item : video->spatial->named_parameters())
+        if (item.key().find("attn2.") != std::string::npos) item.value().zero_();
+      auto run = [&](const torch::Tensor& context) { return video(in.x, in.t, context); };
+      QCOMPARE(maxAbsDiff(run(otherContext), run(in.context)), 0.0);  // fresh: motion is the identity
+      for (size_t i = 0; i < video->motion->size(); ++i)
+        video->motion[i]->as<vds::MotionModuleImpl>()->proj_out->weight.normal_(0.0, 0.2);
+      const auto a = run(in.context), b = run(otherContext);
+      QCOMPARE(maxAbsDiff(a.select(0, 0), b.select(0, 0)), 0.0);  // clip 0 keeps its caption
+      if (textAttention)
+        QVERIFY(maxAbsDiff(a.select(0, 1), b.select(0, 1)) > 1e-4);
+      else
+        QCOMPARE(maxAbsDiff(a.select(0, 1), b.select(0, 1)), 0.0);
+    }
+  }
+
+  void textAttentionNeedsATextConditionedSpatialUNet() {
+    auto o = tinyVideo();
+    o.motion.textAttention = true;
+    o.spatial.contextDim = 0;
+    VDS_EXPECT_THROW_MSG(vds::VideoUNet{o}, vds::ConfigError, "text_attention");
+    // Packages written before the option have no key: no text attention.
+    QVERIFY(!vds::VideoUNetOptions::fromYaml(YAML::Load("motion: {heads: 2}")).motion.textAttention);
+    QVERIFY(vds::VideoUNetOptions::fromYaml(YAML::Load("motion: {text_attention: true}")).motion.textAttention);
+  }
+
   void loadSpatialStateMatchesImageUNet() {
     vds::ImageUNet image(tinySpatial());
     vds::VideoUNet video(tinyVideo());
