@@ -26,6 +26,7 @@ struct EvalArgs {
   std::string model;
   std::string evalNet = "builtin:eval-net";
   bool real = false;
+  std::string autoencoder;  // with --real: round-trip the real clips through this package
   std::string sampler = "ddim";
   int steps = 25;
   double cfg = 1.0;
@@ -89,7 +90,8 @@ MetricReport runRealEval(const EvalArgs& a) {
   world.width = world.height = a.size;
   world.frames = a.frames;
   world.seed = kEvalWorldSeed;
-  return evaluateReal(packageOption("--evalnet", a.evalNet), a.n, styles, world);
+  return evaluateReal(packageOption("--evalnet", a.evalNet), a.n, styles, world,
+                      a.autoencoder.empty() ? fs::path() : packageOption("--autoencoder", a.autoencoder));
 }
 
 }  // namespace
@@ -123,6 +125,9 @@ void registerEvalCommands(CLI::App& app) {
   eval->add_option("--timesteps", a->timesteps,
                    "Explicit timesteps, noisiest first (sigmas for EDM models); overrides --steps")
       ->delimiter(',');
+  eval->add_option("--autoencoder", a->autoencoder,
+                   "With --real: pass the real clips through this autoencoder package first, to see the best a "
+                   "latent model can score (FVD-S is then the round trip's own)");
   eval->add_option("--size", a->size, "With --real: frame side of the clips")
       ->capture_default_str()
       ->check(CLI::Range(8, 1024));
@@ -133,6 +138,8 @@ void registerEvalCommands(CLI::App& app) {
   eval->callback([a, eval] {
     a->samplingGiven =
         eval->count("--sampler") + eval->count("--steps") + eval->count("--timesteps") + eval->count("--cfg") > 0;
+    if (!a->real && !a->autoencoder.empty())
+      throw ConfigError("--autoencoder goes with --real (a model package names its own autoencoder)");
     const MetricReport report = a->real ? runRealEval(*a) : runModelEval(*a);
     std::printf("%s", report.formatTable().c_str());
     if (!a->jsonOut.empty()) writeJson(a->jsonOut, report);

@@ -191,12 +191,34 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   return report;
 }
 
-MetricReport evaluateReal(EvalNet& net, int64_t n, const std::vector<Style>& styles, const WorldOptions& world) {
+torch::Tensor autoencoderRoundTrip(Autoencoder& autoencoder, const torch::Tensor& videos) {
+  constexpr int64_t kChunk = 64;  // clips per pass
+  torch::NoGradGuard noGrad;
+  const bool wasTraining = autoencoder->is_training();
+  autoencoder->eval();
+  const auto device = autoencoder->parameters().front().device();
+  std::vector<torch::Tensor> out;
+  for (int64_t begin = 0; begin < videos.size(0); begin += kChunk) {
+    const torch::Tensor chunk = videos.narrow(0, begin, std::min(kChunk, videos.size(0) - begin)).to(device);
+    const torch::Tensor back = autoencoder->decodeVideo(autoencoder->encodeVideo(chunk)).clamp(-1, 1);
+    out.push_back(((back + 1) * 127.5).round().div(127.5).sub(1).to(videos.device(), videos.scalar_type()));
+  }
+  autoencoder->train(wasTraining);
+  return torch::cat(out);
+}
+
+MetricReport evaluateReal(EvalNet& net, int64_t n, const std::vector<Style>& styles, const WorldOptions& world,
+                          Autoencoder* autoencoder) {
   requireClipCount(n, "evaluateReal");
   if (styles.empty()) throw ConfigError("evaluateReal: at least one style is needed");
   const ShapesWorld shapes(world);
+  // What the eval net sees of a real clip: the clip, or its round trip through the autoencoder.
+  const auto seen = [&](const torch::Tensor& clips) {
+    return autoencoder != nullptr ? autoencoderRoundTrip(*autoencoder, clips) : clips;
+  };
   std::vector<ClipSpec> specs;
-  const torch::Tensor plainHeldout = renderSplit(shapes, Split::heldout, n, Style::plain, &specs);
+  const torch::Tensor plainClips = renderSplit(shapes, Split::heldout, n, Style::plain, &specs);
+  const torch::Tensor plainHeldout = seen(plainClips);
   const auto captionedOnce = captionedObjects(specs);
 
   const EvalNetOutput heldout = runEvalNet(net, plainHeldout, kEvalNetBatch);
@@ -206,7 +228,8 @@ MetricReport evaluateReal(EvalNet& net, int64_t n, const std::vector<Style>& sty
   int64_t styleHits = 0;
   for (Style style : styles) {
     const EvalNetOutput out =
-        style == Style::plain ? heldout : runEvalNet(net, renderSplit(shapes, Split::heldout, n, style), kEvalNetBatch);
+        style == Style::plain ? heldout
+                              : runEvalNet(net, seen(renderSplit(shapes, Split::heldout, n, style)), kEvalNetBatch);
     const auto objects = decodePredictions(out);
     predicted.insert(predicted.end(), objects.begin(), objects.end());
     captioned.insert(captioned.end(), captionedOnce.begin(), captionedOnce.end());
@@ -221,15 +244,26 @@ MetricReport evaluateReal(EvalNet& net, int64_t n, const std::vector<Style>& sty
   report.promptAccuracy = promptAccuracy(predicted, captioned);
   setAttributeAccuracy(report, attributeAccuracy(predicted, captioned));
   report.styleAccuracy = static_cast<double>(styleHits) / static_cast<double>(n * static_cast<int64_t>(styles.size()));
-  report.fvdRealFloor = fvdOf(train.features, heldout.features);
+  if (autoencoder != nullptr) {
+    // The floor compares untouched clips; the autoencoder's cost is its own FVD-S.
+    const EvalNetOutput untouched = runEvalNet(net, plainClips, kEvalNetBatch);
+    report.fvdRealFloor = fvdOf(train.features, untouched.features);
+    report.fvd = fvdOf(heldout.features, untouched.features);
+    report.settings.autoencoderRoundTrip = true;
+  } else {
+    report.fvdRealFloor = fvdOf(train.features, heldout.features);
+  }
   return report;
 }
 
 MetricReport evaluateReal(const std::filesystem::path& evalNet, int64_t n, const std::vector<Style>& styles,
-                          const WorldOptions& world) {
+                          const WorldOptions& world, const std::filesystem::path& autoencoder) {
   LoadedEvalNet net = loadEvalNet(evalNet);
-  MetricReport report = evaluateReal(net.module, n, styles, world);
+  std::optional<LoadedAutoencoder> ae;
+  if (!autoencoder.empty()) ae = loadAutoencoder(autoencoder);
+  MetricReport report = evaluateReal(net.module, n, styles, world, ae ? &ae->module : nullptr);
   report.settings.modelPackages = {{"eval_net", evalNet.string()}};
+  if (ae) report.settings.modelPackages["autoencoder"] = autoencoder.string();
   return report;
 }
 

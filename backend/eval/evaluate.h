@@ -32,6 +32,7 @@
 #include "data/shapes_world.h"
 #include "diffusion/samplers.h"
 #include "eval/metrics.h"
+#include "models/autoencoder.h"
 #include "models/eval_net.h"
 #include "pipeline/generate.h"
 
@@ -108,10 +109,20 @@ MetricReport evaluateModel(const EvalOptions& options, const EvalProgressCallbac
 // whose predicted style is the style they were rendered in; fvdRealFloor is the plain
 // train-vs-held-out floor at this n. settings.sampleCount is n (clips per style) and
 // settings.realStyles lists the styles. ConfigError when n < 2 or `styles` is empty.
+//
+// With an autoencoder, every real clip is first replaced by its round trip through it
+// (autoencoderRoundTrip), so the accuracies are the best a latent model with that
+// autoencoder can score; fvd is then the FVD-S of the round-tripped plain held-out clips
+// against the clips themselves, the autoencoder's own cost.
 MetricReport evaluateReal(const std::filesystem::path& evalNet, int64_t n,
                           const std::vector<Style>& styles = {kAllStyles.begin(), kAllStyles.end()},
-                          const WorldOptions& world = {});
-// The same with a loaded net (the test seam).
-MetricReport evaluateReal(EvalNet& net, int64_t n, const std::vector<Style>& styles, const WorldOptions& world);
+                          const WorldOptions& world = {}, const std::filesystem::path& autoencoder = {});
+// The same with a loaded net and autoencoder (may be null; the test seam).
+MetricReport evaluateReal(EvalNet& net, int64_t n, const std::vector<Style>& styles, const WorldOptions& world,
+                          Autoencoder* autoencoder = nullptr);
+
+// Videos [N, F, 3, H, W] in [-1, 1] -> decode(encode(videos)), clamped to [-1, 1] and rounded
+// to 8-bit levels as generated clips are, in chunks, without gradients.
+torch::Tensor autoencoderRoundTrip(Autoencoder& autoencoder, const torch::Tensor& videos);
 
 }  // namespace vds

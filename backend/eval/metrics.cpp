@@ -253,6 +253,7 @@ nlohmann::json MetricReport::toJson() const {
                  {"frames", settings.frames}}},
       {"real_styles", realStyles},
       {"still_images", settings.stillImages},
+      {"autoencoder_round_trip", settings.autoencoderRoundTrip},
   };
   return {{"metrics", metrics}, {"settings", s}};
 }
@@ -284,7 +285,8 @@ std::string MetricReport::formatTable() const {
   for (size_t i = 0; i < settings.seeds.size(); ++i) seeds << (i ? "," : "") << settings.seeds[i];
   out << "\nsettings: " << settings.sampleCount << " clips vs " << settings.realSplit;
   if (settings.sampler.empty())
-    out << ", real clips only (nothing generated)";
+    out << (settings.autoencoderRoundTrip ? ", real clips through the autoencoder (FVD-S: against the clips themselves)"
+                                          : ", real clips only (nothing generated)");
   else
     out << ", sampler " << settings.sampler << ", " << settings.steps << " steps, guidance " << settings.guidance
         << ", seeds [" << seeds.str() << "]";

@@ -143,6 +143,7 @@ struct MetricSettings {
   int64_t frameWidth = 0, frameHeight = 0, frames = 0;
   std::vector<Style> realStyles;                    // styles the real clips are rendered in
   bool stillImages = false;  // an image model: each generated clip is one image held for `frames` frames
+  bool autoencoderRoundTrip = false;  // eval --real: the real clips went through an autoencoder first
 };
 
 // The numbers of one evaluation. A metric not measured stays empty and prints as n/a.

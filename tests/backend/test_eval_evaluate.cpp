@@ -33,6 +33,7 @@ vds::WorldOptions tinyWorld() {
 
 bool near(double a, double b, double tolerance) { return std::abs(a - b) <= tolerance; }
 
+
 }  // namespace
 
 class EvalEvaluateTest : public QObject {
@@ -191,6 +192,33 @@ class EvalEvaluateTest : public QObject {
     QCOMPARE(*r.colourAccuracy, *own.colourAccuracy);
     QCOMPARE(*r.directionAccuracy, *own.directionAccuracy);
     QCOMPARE(*r.objectCountAccuracy, *own.objectCountAccuracy);
+  }
+
+  // eval --real through an autoencoder must score the round-tripped clips exactly as the
+  // generated-clip path scores them when given those clips, and leave the real floor alone.
+  void realClipsThroughTheAutoencoderMatchTheGeneratedPath() {
+    vds::LoadedEvalNet net = vds::loadEvalNet(evalNet_);
+    vds::LoadedAutoencoder ae = vds::loadAutoencoder(packages_.ae());
+    const vds::RealClips real = vds::renderRealClips(tinyWorld(), kClips);
+    const torch::Tensor back = vds::autoencoderRoundTrip(ae.module, real.heldout);
+    QCOMPARE(back.sizes(), real.heldout.sizes());
+    QVERIFY(back.min().item<double>() >= -1 && back.max().item<double>() <= 1);
+    const torch::Tensor levels = (back + 1) * 127.5;  // on the 8-bit grid, as generated clips are
+    QVERIFY(vds::test::maxAbsDiff(levels, levels.round()) < 1e-3);
+    QVERIFY(vds::test::maxAbsDiff(back, real.heldout) > 0.01);  // a random autoencoder changes the clips
+
+    const auto viaModelPath = vds::evaluateVideos(net.module, back, real, vds::Style::plain);
+    const auto through = vds::evaluateReal(net.module, kClips, {vds::Style::plain}, tinyWorld(), &ae.module);
+    const auto plain = vds::evaluateReal(net.module, kClips, {vds::Style::plain}, tinyWorld());
+    QVERIFY(through.settings.autoencoderRoundTrip && !plain.settings.autoencoderRoundTrip);
+    QCOMPARE(*through.promptAccuracy, *viaModelPath.promptAccuracy);
+    QCOMPARE(*through.shapeAccuracy, *viaModelPath.shapeAccuracy);
+    QCOMPARE(*through.styleAccuracy, *viaModelPath.styleAccuracy);
+    QVERIFY(near(*through.fvd, *viaModelPath.fvd, 1e-9 * std::max(1.0, *through.fvd)));
+    QCOMPARE(*through.fvdRealFloor, *plain.fvdRealFloor);
+    QVERIFY(!plain.fvd);
+    QVERIFY(through.toJson().at("settings").at("autoencoder_round_trip").get<bool>());
+    QVERIFY(through.formatTable().find("through the autoencoder") != std::string::npos);
   }
 
   // An image model (a style model) is evaluated on its images held still: every clip's
