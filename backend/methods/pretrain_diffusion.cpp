@@ -343,7 +343,8 @@ class MotionPretraining : public LatentDiffusionPretraining {
     s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:image-base"),
                     "The image package whose layers become the frozen spatial part."));
     s.add(makeField(key(job_, "motion_architecture"), FieldType::Map, YAML::Node(YAML::NodeType::Map),
-                    "MotionModuleOptions overrides (heads, layers, ff_mult)."));
+                    "MotionModuleOptions overrides (heads, layers, ff_mult; text_attention: true adds "
+                    "cross-attention to the caption)."));
   }
   std::string kind() const override { return kKindVideoUNet; }
 
