@@ -21,6 +21,7 @@
 #include <climits>
 #include <fstream>
 
+#include "core/config.h"
 #include "core/errors.h"
 #include "ui/studio_catalog.h"
 
@@ -48,7 +49,7 @@ QString yamlFlowText(const YAML::Node& node) {
   YAML::Emitter out;
   out.SetSeqFormat(YAML::Flow);
   out.SetMapFormat(YAML::Flow);
-  out << node;
+  out << withShortestNumbers(node);
   return qs(out.c_str());
 }
 

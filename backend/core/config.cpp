@@ -1,6 +1,7 @@
 #include "core/config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -157,7 +158,7 @@ void emitTree(YAML::Emitter& out, const Config& config, const std::vector<FieldS
     const std::string rest = prefix.empty() ? field.path : field.path.substr(prefix.size() + 1);
     const auto dot = rest.find('.');
     if (dot == std::string::npos) {
-      out << YAML::Key << rest << YAML::Value << config.node(field.path);
+      out << YAML::Key << rest << YAML::Value << withShortestNumbers(config.node(field.path));
       if (withHelp && !field.help.empty())
         out << YAML::Comment(field.help + (field.specRef.empty() ? "" : " (" + field.specRef + ")"));
       continue;
@@ -171,7 +172,55 @@ void emitTree(YAML::Emitter& out, const Config& config, const std::vector<FieldS
   out << YAML::EndMap;
 }
 
+// The scalar rewritten as in withShortestNumbers, or itself.
+std::string shortestNumberText(const std::string& text) {
+  constexpr int kDoubleWriterDigits = 16;  // fewer significant digits: written by hand, keep
+  if (text.find_first_of(".eE") == std::string::npos) return text;  // an integer (a seed, a count)
+  int digits = 0;
+  for (char c : text) {
+    if (c == 'e' || c == 'E') break;
+    if (c >= '0' && c <= '9' && (digits > 0 || c != '0')) ++digits;
+  }
+  if (digits < kDoubleWriterDigits) return text;
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto parsed = std::from_chars(text.data(), end, value);
+  if (parsed.ec != std::errc() || parsed.ptr != end || !std::isfinite(value)) return text;
+  char buffer[64];
+  const auto written = std::to_chars(buffer, buffer + sizeof buffer, value);
+  if (written.ec != std::errc()) return text;
+  std::string shortest(buffer, written.ptr);
+  // Keep it a float to a reader: "3" would read back as an integer.
+  if (shortest.find_first_of(".eE") == std::string::npos) shortest += ".0";
+  return shortest;
+}
+
 }  // namespace
+
+YAML::Node withShortestNumbers(const YAML::Node& node) {
+  if (!node || !node.IsDefined()) return node;
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar: {
+      YAML::Node out = YAML::Clone(node);
+      if (node.Tag() != "!") out = shortestNumberText(node.Scalar());  // "!": a quoted string
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      YAML::Node out(YAML::NodeType::Sequence);
+      out.SetStyle(node.Style());
+      for (const auto& item : node) out.push_back(withShortestNumbers(item));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      YAML::Node out(YAML::NodeType::Map);
+      out.SetStyle(node.Style());
+      for (const auto& item : node) out[YAML::Clone(item.first)] = withShortestNumbers(item.second);
+      return out;
+    }
+    default:
+      return YAML::Clone(node);
+  }
+}
 
 const char* fieldTypeName(FieldType type) {
   switch (type) {

@@ -99,6 +99,13 @@ YAML::Node parseYaml(const std::string& text, const std::string& sourceName);
 // The same for a file; ConfigError naming the file when it cannot be opened.
 YAML::Node loadYamlFile(const std::filesystem::path& file);
 
+// A deep copy of `node` in which every number written with 16 or more significant digits
+// (how yaml-cpp writes a double: 0.1 becomes 0.10000000000000001) is rewritten as the
+// shortest text that reads back as exactly the same double (0.1). Quoted scalars, integers
+// and other text are left as they are. Every YAML file the project writes for people to
+// read (run configs, package manifests, checkpoint metadata) goes through it.
+YAML::Node withShortestNumbers(const YAML::Node& node);
+
 // Levenshtein distance, used for "did you mean" suggestions.
 size_t editDistance(const std::string& a, const std::string& b);
 

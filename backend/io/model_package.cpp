@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/config.h"
 #include "core/errors.h"
 #include "io/atomic_file.h"
 #include "io/safetensors.h"
@@ -223,7 +224,7 @@ void ModelPackage::save(const fs::path& dir, YAML::Node manifest, const std::map
   validateManifest(complete, file);
 
   YAML::Emitter emitter;
-  emitter << complete;
+  emitter << withShortestNumbers(complete);
   if (!emitter.good()) throw ModelPackageError(file + ": cannot write the manifest: " + emitter.GetLastError());
 
   if (target.has_parent_path()) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/config.h"
 #include "core/errors.h"
 #include "io/atomic_file.h"
 #include "io/model_package.h"
@@ -53,7 +54,7 @@ fs::path writeCheckpoint(const fs::path& checkpointsDir, const SlotSet& slots, c
     root["slots"] = slotList;
     if (meta.methodState) root["method"] = meta.methodState;
     YAML::Emitter out;
-    out << root;
+    out << withShortestNumbers(root);
     writeFileAtomic(staged / kMetaFile, std::string(out.c_str()) + "\n");
     replaceDirectoryAtomic(staged, target);
   } catch (...) {

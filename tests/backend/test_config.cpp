@@ -44,6 +44,39 @@ class ConfigTest : public QObject {
     QCOMPARE(again.get<int>("run.seed"), 9);
   }
 
+  // Doubles set from code are dumped in their shortest exact form, and read back equal.
+  void dumpWritesNumbersShortAndExact() {
+    vds::Config c = schema_.defaults();
+    c.set("trainer.ema_decay", 0.1);
+    c.set("trainer.grad_clip", 1.0 / 3.0);
+    c.set("run.seed", 123456789012345678);
+    const std::string text = c.dump();
+    QVERIFY2(text.find("ema_decay: 0.1\n") != std::string::npos, text.c_str());
+    QVERIFY(text.find("0.10000000000000001") == std::string::npos);
+    const vds::Config again = schema_.parse(text, "dumped.yaml");
+    QCOMPARE(again.get<double>("trainer.ema_decay"), 0.1);
+    QCOMPARE(again.get<double>("trainer.grad_clip"), 1.0 / 3.0);  // bit for bit
+    QCOMPARE(again.get<int64_t>("run.seed"), int64_t{123456789012345678});
+  }
+
+  void shortestNumbersKeepsTextIntegersAndQuotes() {
+    YAML::Node n = YAML::Load("quoted: '0.10000000000000001'\nword: a red circle\nint: 12345678901234567890\n"
+                              "short: 0.25\nlist: [0.29999999999999999, 2.0000000000000000, 1.0000000000000001e-05]\n");
+    n["made"] = 0.00085;
+    const YAML::Node out = vds::withShortestNumbers(n);
+    QCOMPARE(out["quoted"].as<std::string>(), std::string("0.10000000000000001"));
+    QCOMPARE(out["word"].as<std::string>(), std::string("a red circle"));
+    QCOMPARE(out["int"].as<std::string>(), std::string("12345678901234567890"));
+    QCOMPARE(out["short"].as<std::string>(), std::string("0.25"));
+    QCOMPARE(out["list"][0].as<std::string>(), std::string("0.3"));
+    QCOMPARE(out["list"][1].as<std::string>(), std::string("2.0"));  // still a float to a reader
+    QCOMPARE(out["list"][2].as<std::string>(), std::string("1e-05"));
+    QCOMPARE(out["list"][2].as<double>(), 1.0000000000000001e-05);
+    QCOMPARE(out["made"].as<std::string>(), std::string("0.00085"));
+    QCOMPARE(out["made"].as<double>(), 0.00085);
+    QCOMPARE(n["made"].as<std::string>(), std::string("0.00084999999999999995"));  // the input is untouched
+  }
+
   void unknownKeyNamesLineAndSuggests() {
     VDS_EXPECT_THROW_MSG(schema_.parse("run:\n  seed: 1\ntrainer:\n  stpes: 10\n", "run.yaml"), ConfigError,
                          "run.yaml:4: unknown key 'trainer.stpes'; did you mean 'trainer.steps'?");
