@@ -142,11 +142,6 @@ AttributeAccuracy attributeAccuracy(const std::vector<std::vector<ObjectAttribut
           static_cast<double>(counted) / static_cast<double>(captioned.size())};
 }
 
-double directionAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
-                         const std::vector<std::vector<ObjectAttributes>>& captioned) {
-  return attributeAccuracy(predicted, captioned).direction;
-}
-
 double styleAccuracy(const std::vector<Style>& predicted, Style target) {
   if (predicted.empty()) throw DataError("styleAccuracy: no predictions");
   const auto hits = std::count(predicted.begin(), predicted.end(), target);

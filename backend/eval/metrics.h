@@ -83,9 +83,6 @@ struct AttributeAccuracy {
 AttributeAccuracy attributeAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
                                     const std::vector<std::vector<ObjectAttributes>>& captioned);
 
-// Motion-direction accuracy: attributeAccuracy(...).direction.
-double directionAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
-                         const std::vector<std::vector<ObjectAttributes>>& captioned);
 
 // ---- Image-to-video fidelity ----------------------------------------------------------------
 

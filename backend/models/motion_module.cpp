@@ -1,7 +1,6 @@
 #include "models/motion_module.h"
 
 #include "core/errors.h"
-
 #include "models/options_yaml.h"
 
 namespace vds {

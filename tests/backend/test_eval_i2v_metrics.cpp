@@ -34,13 +34,14 @@ class EvalI2VMetricsTest : public QObject {
     const std::vector<std::vector<ObjectAttributes>> predicted = {
         {blueSquareUp, redCircleLeft}, {object(ShapeKind::circle, Colour::red, Direction::right)}, {redCircleLeft}};
     // Pooled: 5 captioned objects, 3 right (2 in clip 0, 1 in clip 2).
-    QCOMPARE(vds::directionAccuracy(predicted, captioned), 3.0 / 5.0);
+    QCOMPARE(vds::attributeAccuracy(predicted, captioned).direction, 3.0 / 5.0);
     // Position pairing: a wrong-coloured object in slot 0 still has its direction judged.
-    QCOMPARE(vds::directionAccuracy({{object(ShapeKind::circle, Colour::green, Direction::left)}}, {{redCircleLeft}}),
+    QCOMPARE(vds::attributeAccuracy({{object(ShapeKind::circle, Colour::green, Direction::left)}}, {{redCircleLeft}})
+                 .direction,
              1.0);
-    QCOMPARE(vds::directionAccuracy({{}}, {{redCircleLeft}}), 0.0);
-    QVERIFY_THROWS_EXCEPTION(vds::DataError, vds::directionAccuracy({{}}, {}));
-    QVERIFY_THROWS_EXCEPTION(vds::DataError, vds::directionAccuracy({{}}, {{}}));
+    QCOMPARE(vds::attributeAccuracy({{}}, {{redCircleLeft}}).direction, 0.0);
+    QVERIFY_THROWS_EXCEPTION(vds::DataError, vds::attributeAccuracy({{}}, {}));
+    QVERIFY_THROWS_EXCEPTION(vds::DataError, vds::attributeAccuracy({{}}, {{}}));
   }
 
   // The same clips as above, attribute by attribute: 5 captioned objects; clip 0 is all
