@@ -345,6 +345,11 @@ class MotionPretraining : public LatentDiffusionPretraining {
     s.add(makeField(key(job_, "motion_architecture"), FieldType::Map, YAML::Node(YAML::NodeType::Map),
                     "MotionModuleOptions overrides (heads, layers, ff_mult; text_attention: true adds "
                     "cross-attention to the caption)."));
+    s.add(withRange(makeField(key(job_, "spatial_lr_scale"), FieldType::Float, YAML::Node(0.0),
+                              "Learning rate of the spatial (image) layers relative to the motion modules. 0 keeps "
+                              "them frozen, as AnimateDiff does; above 0 the whole video UNet trains, so the "
+                              "spatial layers can learn what still images cannot show (motion direction)."),
+                    0, 10));
   }
   std::string kind() const override { return kKindVideoUNet; }
 
@@ -361,7 +366,13 @@ class MotionPretraining : public LatentDiffusionPretraining {
     network_ = video_.ptr();
     SlotOptions o;
     o.learningRate = ctx.config.get<double>(key(job_, "lr"));
-    ctx.slots.add(slot::kModel, network_, o, video_->motionParameters());
+    const double spatialScale = ctx.config.get<double>(key(job_, "spatial_lr_scale"));
+    if (spatialScale > 0) {
+      o.lrScale = [spatialScale](const std::string& name) { return name.rfind("motion.", 0) == 0 ? 1.0 : spatialScale; };
+      ctx.slots.add(slot::kModel, network_, o);
+    } else {
+      ctx.slots.add(slot::kModel, network_, o, video_->motionParameters());
+    }
   }
   torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) override {
     return video_->forward(x, t, context);
@@ -388,6 +399,8 @@ class I2VPretraining : public LatentDiffusionPretraining {
                     "Mean of log sigma during training (EDM log-normal)."));
     s.add(withRange(makeField(key(job_, "p_std"), FieldType::Float, YAML::Node(1.6), "Std of log sigma during training."),
                     0.01, 10));
+    s.add(makeField(key(job_, "first_frame_mask"), FieldType::Bool, YAML::Node(false),
+                    "Adds an input channel that marks frame 0 as the conditioning frame (models/i2v_unet.h)."));
     s.add(withRange(makeField(key(job_, "sigma_max"), FieldType::Float, YAML::Node(700.0),
                               "Largest sampling sigma (SVD's 700, specs/003 §3.3)."),
                     1, 1e4));
@@ -400,8 +413,9 @@ class I2VPretraining : public LatentDiffusionPretraining {
     const VideoUNetOptions vo = loaded.videoUNet()->options();
     I2VUNetOptions io;
     io.latentChannels = vo.spatial.outChannels;
+    io.firstFrameMask = ctx.config.get<bool>(key(job_, "first_frame_mask"));
     io.video = vo;
-    io.video.spatial.inChannels = 2 * io.latentChannels;
+    io.video.spatial.inChannels = io.inputChannels();
     io.video.spatial.timeEmbedScale = I2VUNetOptions{}.video.spatial.timeEmbedScale;
     i2v_ = I2VUNet(io);
     initialiseFrom(*loaded.module);
@@ -412,7 +426,8 @@ class I2VPretraining : public LatentDiffusionPretraining {
   }
 
   // Copies every tensor of the text-to-video teacher; the input convolution gains zero
-  // weights for the first-frame channels, so training starts from the teacher's behaviour.
+  // weights for the first-frame (and mask) channels, so training starts from the teacher's
+  // behaviour.
   void initialiseFrom(const torch::nn::Module& teacher) {
     torch::NoGradGuard noGrad;
     const auto source = namedState(teacher);
@@ -421,7 +436,8 @@ class I2VPretraining : public LatentDiffusionPretraining {
       if (it == source.end()) continue;
       if (it->second.sizes() == tensor.sizes()) {
         tensor.copy_(it->second);
-      } else if (tensor.dim() == 4 && it->second.dim() == 4 && tensor.size(1) == 2 * it->second.size(1)) {
+      } else if (tensor.dim() == 4 && it->second.dim() == 4 && tensor.size(0) == it->second.size(0) &&
+                 tensor.size(1) > it->second.size(1)) {
         tensor.zero_();
         tensor.narrow(1, 0, it->second.size(1)).copy_(it->second);
       }

@@ -19,15 +19,16 @@ VideoUNetOptions I2VUNetOptions::defaultVideo() {
 I2VUNetOptions I2VUNetOptions::fromYaml(const YAML::Node& node) {
   I2VUNetOptions o;
   OptionsReader r(node, "i2v_unet");
-  r.read("latent_channels", o.latentChannels);
+  r.read("latent_channels", o.latentChannels).read("first_frame_mask", o.firstFrameMask);
   VideoUNetOptions defaults = defaultVideo();
-  defaults.spatial.inChannels = 2 * o.latentChannels;
+  defaults.spatial.inChannels = o.inputChannels();
   defaults.spatial.outChannels = o.latentChannels;
   o.video.spatial = ImageUNetOptions::fromYaml(r.nested("spatial"), r.path("spatial"), defaults.spatial);
   o.video.motion = MotionModuleOptions::fromYaml(r.nested("motion"), r.path("motion"), defaults.motion);
   r.rejectUnknown();
-  requireOption(o.video.spatial.inChannels == 2 * o.latentChannels, "i2v_unet", "spatial.in_channels",
-                "must be 2 x latent_channels (noisy latents + first-frame latent)");
+  requireOption(o.video.spatial.inChannels == o.inputChannels(), "i2v_unet", "spatial.in_channels",
+                o.firstFrameMask ? "must be 2 x latent_channels + 1 (noisy latents, first-frame latent, mask)"
+                                 : "must be 2 x latent_channels (noisy latents + first-frame latent)");
   requireOption(o.video.spatial.outChannels == o.latentChannels, "i2v_unet", "spatial.out_channels",
                 "must equal latent_channels");
   return o;
@@ -36,12 +37,13 @@ I2VUNetOptions I2VUNetOptions::fromYaml(const YAML::Node& node) {
 YAML::Node I2VUNetOptions::toYaml() const {
   YAML::Node n = video.toYaml();
   n["latent_channels"] = latentChannels;
+  n["first_frame_mask"] = firstFrameMask;
   return n;
 }
 
 I2VUNetImpl::I2VUNetImpl(const I2VUNetOptions& options) : VideoUNetImpl(options.video), i2vOptions_(options) {
-  TORCH_CHECK(options.video.spatial.inChannels == 2 * options.latentChannels,
-              "I2VUNet: spatial in_channels must be 2 x latent channels");
+  TORCH_CHECK(options.video.spatial.inChannels == options.inputChannels(), "I2VUNet: spatial in_channels must be ",
+              options.inputChannels());
 }
 
 torch::Tensor I2VUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& cNoise,
@@ -51,7 +53,12 @@ torch::Tensor I2VUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& 
               "I2VUNet expects x [B,F,C,h,w] and firstFrameLatent [B,C,h,w], got ", x.sizes(), " and ",
               firstFrameLatent.sizes());
   const auto first = firstFrameLatent.unsqueeze(1).expand_as(x);
-  return VideoUNetImpl::forward(torch::cat({x, first}, 2), cNoise, context);
+  if (!i2vOptions_.firstFrameMask) return VideoUNetImpl::forward(torch::cat({x, first}, 2), cNoise, context);
+  const int64_t b = x.size(0), frames = x.size(1);
+  const auto present = firstFrameLatent.flatten(1).ne(0).any(1).to(x.dtype());  // [B]
+  auto mask = torch::zeros({b, frames, 1, x.size(3), x.size(4)}, x.options());
+  mask.select(1, 0).copy_(present.view({b, 1, 1, 1}).expand({b, 1, x.size(3), x.size(4)}));
+  return VideoUNetImpl::forward(torch::cat({x, first, mask}, 2), cNoise, context);
 }
 
 }  // namespace vds

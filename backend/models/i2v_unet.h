@@ -4,6 +4,12 @@
 // preconditioned, so its time input is c_noise = ln(sigma)/4; the default time-embedding
 // scale stretches that narrow range for the sinusoidal embedding.
 //
+// With first_frame_mask, one more input channel is 1 on the frame that the condition is
+// (frame 0) and 0 elsewhere, as in the mask channels of later image-to-video models. The
+// spatial layers see each frame alone, so without it only the motion modules (through
+// their frame positions) can tell which frame must reproduce the condition. A first-frame
+// latent that is all zeros is guidance's unconditional branch: its mask is 0 as well.
+//
 // The text context is optional: with an undefined context the cross-attention layers are
 // skipped (the same as ImageUNet), rather than fed a learned null context, so that an
 // image-only teacher needs no text encoder at all. Train with caption dropout using the
@@ -15,11 +21,15 @@ namespace vds {
 
 struct I2VUNetOptions {
   int64_t latentChannels = 4;
-  VideoUNetOptions video = defaultVideo();  // spatial in/out channels must be 2x and 1x latentChannels
+  bool firstFrameMask = false;
+  // spatial in/out channels must be inputChannels() and latentChannels
+  VideoUNetOptions video = defaultVideo();
+
+  int64_t inputChannels() const { return 2 * latentChannels + (firstFrameMask ? 1 : 0); }
 
   static VideoUNetOptions defaultVideo();
   static I2VUNetOptions fromYaml(const YAML::Node& node);
-  // The same keys as video_unet plus latent_channels.
+  // The same keys as video_unet plus latent_channels and first_frame_mask.
   YAML::Node toYaml() const;
 };
 

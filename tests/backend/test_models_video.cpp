@@ -199,6 +199,46 @@ class ModelsVideoTest : public QObject {
     QCOMPARE(vds::I2VUNetOptions::fromYaml(YAML::Node()).video.spatial.inChannels, int64_t{8});
     VDS_EXPECT_THROW_MSG(vds::I2VUNetOptions::fromYaml(YAML::Load("spatial: {in_channels: 4}")), vds::ConfigError,
                          "in_channels");
+    QVERIFY(!back.firstFrameMask);
+  }
+
+  // The motion modules start as the identity (zero output projections), so at
+  // initialisation every frame is denoised alone: equal frames in give equal frames out,
+  // unless the frame mask marks frame 0 as the conditioning frame.
+  void imageToVideoFrameMask() {
+    torch::manual_seed(3);
+    vds::I2VUNetOptions o;
+    o.video = tinyVideo();
+    o.video.spatial.inChannels = 8;
+    o.video.spatial.timeEmbedScale = 250.0;
+    vds::I2VUNet plain(o);
+    o.firstFrameMask = true;
+    o.video.spatial.inChannels = 9;
+    vds::I2VUNet masked(o);
+    torch::NoGradGuard noGrad;
+    const auto x = torch::randn({2, 1, 4, 8, 8}).expand({2, 3, 4, 8, 8}).contiguous();
+    const auto cNoise = torch::tensor({-1.0f, 0.7f});
+    const auto first = torch::randn({2, 4, 8, 8});
+    auto out = plain(x, cNoise, first);
+    QCOMPARE(maxAbsDiff(out.select(1, 0), out.select(1, 1)), 0.0);
+    out = masked(x, cNoise, first);
+    QVERIFY(maxAbsDiff(out.select(1, 0), out.select(1, 1)) > 1e-4);
+    QCOMPARE(maxAbsDiff(out.select(1, 1), out.select(1, 2)), 0.0);
+    // An all-zero first frame is the unconditional branch: no frame is marked.
+    out = masked(x, cNoise, torch::zeros_like(first));
+    QCOMPARE(maxAbsDiff(out.select(1, 0), out.select(1, 1)), 0.0);
+    // Per sample: a zero first frame for sample 1 leaves sample 0's frame 0 marked.
+    auto mixed = first.clone();
+    mixed[1].zero_();
+    out = masked(x, cNoise, mixed);
+    QVERIFY(maxAbsDiff(out[0].select(0, 0), out[0].select(0, 1)) > 1e-4);
+    QCOMPARE(maxAbsDiff(out[1].select(0, 0), out[1].select(0, 1)), 0.0);
+
+    const auto back = vds::I2VUNetOptions::fromYaml(YAML::Load(YAML::Dump(o.toYaml())));
+    QVERIFY(back.firstFrameMask);
+    QCOMPARE(back.inputChannels(), int64_t{9});
+    VDS_EXPECT_THROW_MSG(vds::I2VUNetOptions::fromYaml(YAML::Load("first_frame_mask: true\nspatial: {in_channels: 8}")),
+                         vds::ConfigError, "2 x latent_channels + 1");
   }
 };
 

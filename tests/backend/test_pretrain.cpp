@@ -115,11 +115,41 @@ class PretrainTest : public QObject {
     for (const auto& [name, value] : vds::namedState(*video.videoUNet()->spatial))
       QVERIFY2(torch::equal(value, imageState.at(name)), name.c_str());
 
+    // With spatial_lr_scale > 0 the spatial layers train too, and so do the motion modules.
+    runJob(jobYaml("motion", 2, motion + "    spatial_lr_scale: 0.5\n"), dir_ / "run-motion-all", dir_ / "t2v-all",
+           "denoise");
+    vds::LoadedDiffusionModel videoAll = vds::loadDiffusionModel(dir_ / "t2v-all");
+    const auto frozenMotion = vds::namedState(*video.videoUNet()->motion);
+    size_t spatialChanged = 0, spatialTotal = 0, motionChanged = 0;
+    for (const auto& [name, value] : vds::namedState(*videoAll.videoUNet()->spatial)) {
+      ++spatialTotal;
+      if (!torch::equal(value, imageState.at(name))) ++spatialChanged;
+    }
+    for (const auto& [name, value] : vds::namedState(*videoAll.videoUNet()->motion))
+      if (!torch::equal(value, frozenMotion.at(name))) ++motionChanged;
+    QVERIFY2(spatialChanged > spatialTotal / 2, qPrintable(QString("%1 of %2").arg(spatialChanged).arg(spatialTotal)));
+    QVERIFY(motionChanged > 0);
+
     // The image-to-video teacher starts from the text-to-video teacher.
     runJob(jobYaml("i2v", 3, "    base: " + (dir_ / "t2v").string() + "\n"), dir_ / "run-i2v", dir_ / "i2v", "denoise");
     vds::GenerationModels models = vds::GenerationModels::load(dir_ / "i2v");
     QVERIFY(models.isImageToVideo());
     QCOMPARE(models.model.spec.schedule.sigmaMax, 700.0);
+    QVERIFY(!models.model.i2vUNet()->i2vOptions().firstFrameMask);
+
+    // With the frame mask, the input convolution has one more channel. At learning rate 0
+    // the export is the initialisation: the teacher's weights on the noisy-latent channels,
+    // zeros on the first-frame and mask channels.
+    runJob(jobYaml("i2v", 1, "    base: " + (dir_ / "t2v").string() + "\n    first_frame_mask: true\n    lr: 0\n"),
+           dir_ / "run-i2v-mask", dir_ / "i2v-mask", "denoise");
+    vds::GenerationModels masked = vds::GenerationModels::load(dir_ / "i2v-mask");
+    QVERIFY(masked.model.i2vUNet()->i2vOptions().firstFrameMask);
+    const torch::Tensor convIn = vds::namedState(*masked.model.module).at("spatial.conv_in.weight");
+    const torch::Tensor teacherIn = vds::namedState(*video.module).at("spatial.conv_in.weight");
+    const int64_t latent = teacherIn.size(1);
+    QCOMPARE(convIn.size(1), 2 * latent + 1);
+    QVERIFY(torch::equal(convIn.narrow(1, 0, latent), teacherIn));
+    QCOMPARE(convIn.narrow(1, latent, latent + 1).abs().max().item<double>(), 0.0);
   }
 
   void offsetNoiseShapeIsOneValuePerSampleAndChannel() {
