@@ -38,6 +38,7 @@ struct EvalArgs {
   std::vector<double> timesteps;
   int size = 32, frames = 8;
   std::string jsonOut;
+  bool pinFirstFrame = false;
   bool samplingGiven = false;  // any of --sampler, --steps, --timesteps, --cfg on the command line
 };
 
@@ -76,6 +77,7 @@ MetricReport runModelEval(const EvalArgs& a) {
   o.timesteps = choice.timesteps;
   o.targetStyle = a.style.empty() ? Style::plain : parseOption("--style", a.style, parseStyle);
   o.batchSize = a.batchSize;
+  o.pinFirstFrame = a.pinFirstFrame;
   ProgressBar bar(isatty(fileno(stderr)) != 0);
   MetricReport report = evaluateModel(o, [&bar](const ProgressUpdate& u) { bar(u); });
   bar.finish();
@@ -134,6 +136,9 @@ void registerEvalCommands(CLI::App& app) {
   eval->add_option("--frames", a->frames, "With --real: frames per clip")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  eval->add_flag("--pin-first-frame", a->pinFirstFrame,
+                 "Image-to-video models: frame 0 of every denoised estimate is the condition's latent "
+                 "(sample --pin-first-frame)");
   eval->add_option("--json", a->jsonOut, "Write the report (metrics and every setting) as JSON to this file");
   eval->callback([a, eval] {
     a->samplingGiven =

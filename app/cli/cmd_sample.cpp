@@ -37,6 +37,7 @@ struct SampleArgs {
   std::vector<double> timesteps;
   int batchSize = 16;
   int scale = 4;
+  bool pinFirstFrame = false;
   bool samplingGiven = false;  // any of --sampler, --steps, --timesteps, --cfg on the command line
   VideoOutputArgs video;
 };
@@ -123,6 +124,7 @@ void runSample(SampleArgs a) {
   base.spacing = a.spacing;
   base.eta = a.eta;
   base.timesteps = a.timesteps;
+  base.pinFirstFrame = a.pinFirstFrame;
 
   torch::Tensor frame;
   if (!a.image.empty()) {
@@ -208,6 +210,9 @@ void registerSampleCommands(CLI::App& app) {
   sample->add_option("--scale", args->scale, "Nearest-neighbour upscaling of the contact sheet or video")
       ->capture_default_str()
       ->check(CLI::Range(1, kMaxScale));
+  sample->add_flag("--pin-first-frame", args->pinFirstFrame,
+                   "Image-to-video models: replace frame 0 of every denoised estimate with the --image frame's "
+                   "latent, so the clip starts from it exactly");
   addVideoOutputOptions(sample, args->video);
   sample->callback([args, sample] {
     args->samplingGiven = sample->count("--sampler") + sample->count("--steps") + sample->count("--timesteps") +

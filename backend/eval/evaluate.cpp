@@ -153,6 +153,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   base.seed = o.seed;
   base.spacing = o.spacing;
   base.timesteps = o.timesteps;
+  base.pinFirstFrame = o.pinFirstFrame;
   ProgressTracker tracker("generate", o.n, progress);
   std::vector<torch::Tensor> batches;
   double milliseconds = 0;
@@ -183,6 +184,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   s.timesteps = o.timesteps;
   s.batchSize = o.batchSize;
   s.stillImages = still;
+  s.pinFirstFrame = o.pinFirstFrame;
   s.modelPackages = {{"model", o.model.string()},
                      {"eval_net", o.evalNet.string()},
                      {"autoencoder", models.model.autoencoderPath().lexically_normal().string()}};

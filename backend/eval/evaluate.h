@@ -59,6 +59,7 @@ struct EvalOptions {
   std::optional<Style> targetStyle;  // style accuracy is measured against it; plain when unset
   int64_t batchSize = 16;            // clips per generation batch; the metrics do not depend on it
   int stillFrames = 8;               // image models: frames each generated image is held for
+  bool pinFirstFrame = false;        // i2v: GenerateRequest::pinFirstFrame
 };
 
 // The real clips of one evaluation (see the file comment).

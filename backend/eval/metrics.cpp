@@ -249,6 +249,7 @@ nlohmann::json MetricReport::toJson() const {
       {"real_styles", realStyles},
       {"still_images", settings.stillImages},
       {"autoencoder_round_trip", settings.autoencoderRoundTrip},
+      {"pin_first_frame", settings.pinFirstFrame},
   };
   return {{"metrics", metrics}, {"settings", s}};
 }
@@ -300,6 +301,7 @@ std::string MetricReport::formatTable() const {
     for (size_t i = 0; i < settings.realStyles.size(); ++i) out << (i ? "," : "") << styleName(settings.realStyles[i]);
     out << "]";
     if (settings.stillImages) out << ", generated clips are still images";
+    if (settings.pinFirstFrame) out << ", first frame pinned to the condition";
     out << "\n";
   }
   for (const auto& [role, path] : settings.modelPackages) out << "  " << role << ": " << path << '\n';

@@ -50,6 +50,11 @@ std::vector<int64_t> offsetNoiseShape(const torch::Tensor& x0) {
   return shape;
 }
 
+torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma) {
+  const torch::Tensor snr = alphasCumprod / (1 - alphasCumprod);
+  return (1 + snr).pow(-gamma);
+}
+
 namespace {
 
 // Common machinery: a frozen autoencoder, an optional text encoder, one diffusion
@@ -71,6 +76,12 @@ class LatentDiffusionPretraining : public Method {
                                 "noise. It hides the image mean that leaks through the last timesteps, so samples "
                                 "from pure noise can reach backgrounds far from the average. 0 is off."),
                       0, 10));
+    if (!isImageToVideo())
+      s.add(withRange(makeField(key(job_, "p2_gamma"), FieldType::Float, YAML::Node(0.0),
+                                "P2 loss weighting (Choi et al. 2022): each sample's loss is weighted by "
+                                "1/(1 + SNR(t))^gamma, which shifts training towards the noisy timesteps where "
+                                "layout and motion are decided. 0 is the plain (unweighted) loss."),
+                      0, 4));
     s.add(withRange(makeField(key(job_, "frames_per_clip"), FieldType::Int, YAML::Node(2),
                               "Image jobs: random frames taken from each clip per step."),
                     1, 256));
@@ -85,6 +96,7 @@ class LatentDiffusionPretraining : public Method {
   void setup(TrainContext& ctx) override {
     torch::manual_seed(static_cast<uint64_t>(ctx.config.get<int64_t>("run.seed")));
     offsetNoise_ = isImageToVideo() ? 0.0 : ctx.config.get<double>(key(job_, "offset_noise"));
+    p2Gamma_ = isImageToVideo() ? 0.0 : ctx.config.get<double>(key(job_, "p2_gamma"));
     buildNetworks(ctx);
     autoencoder_->module->to(ctx.device);
     autoencoder_->module->eval();
@@ -177,7 +189,8 @@ class LatentDiffusionPretraining : public Method {
     if (offsetNoise_ > 0) eps = eps + offsetNoise_ * ctx.randn(offsetNoiseShape(x0));
     const torch::Tensor xt = a * x0 + s * eps;
     const torch::Tensor pred = runNetwork(xt, t.to(torch::kFloat), context);
-    return torch::mse_loss(pred, eps);
+    if (p2Gamma_ == 0) return torch::mse_loss(pred, eps);
+    return (p2Weights(abar, p2Gamma_) * (pred - eps).pow(2).flatten(1).mean(1)).mean();
   }
 
   virtual torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) = 0;
@@ -250,6 +263,7 @@ class LatentDiffusionPretraining : public Method {
 
   std::string job_;
   double offsetNoise_ = 0;  // method.JOB.offset_noise; eps jobs only
+  double p2Gamma_ = 0;      // method.JOB.p2_gamma; eps jobs only
   std::optional<LoadedAutoencoder> autoencoder_;
   fs::path autoencoderPath_, textEncoderPath_;
   TextEncoder textEncoder_{nullptr};

@@ -44,6 +44,9 @@ void checkRequest(const GenerationModels& m, const GenerateRequest& r) {
     if (r.firstFrames.defined())
       throw ConfigError("generate: a first frame was given but '" + m.model.package.dir().string() + "' is a " +
                         m.model.kind + ", not an image-to-video model");
+    if (r.pinFirstFrame)
+      throw ConfigError("generate: pinning the first frame needs an image-to-video model; '" +
+                        m.model.package.dir().string() + "' is a " + m.model.kind);
     return;
   }
   const std::vector<int64_t> expected{batch, 3, m.frameHeight(), m.frameWidth()};
@@ -104,6 +107,14 @@ int64_t GenerationModels::frameWidth() const {
   return model.spec.latent.width * autoencoder.module->options().downsampleFactor();
 }
 
+diffusion::X0Callback pinFirstFrame(diffusion::X0Callback x0, const torch::Tensor& firstLatent) {
+  return [inner = std::move(x0), firstLatent](const torch::Tensor& x, const diffusion::NoiseLevel& lvl) {
+    torch::Tensor estimate = inner(x, lvl).clone();
+    estimate.select(1, 0).copy_(firstLatent);
+    return estimate;
+  };
+}
+
 GenerateResult generate(GenerationModels& m, const GenerateRequest& r, const diffusion::StepCallback& onStep) {
   const Stopwatch clock;
   checkRequest(m, r);
@@ -131,8 +142,9 @@ GenerateResult generate(GenerationModels& m, const GenerateRequest& r, const dif
   options.eta = r.eta;
   options.gen = makeGenerator(deriveSeed(r.seed, {tagOf("sampler"), static_cast<uint64_t>(r.firstIndex)}));
   options.onStep = onStep;
-  const diffusion::X0Callback x0 = guided ? diffusion::guidedX0(denoiser, cond, uncond, r.cfg)
-                                          : diffusion::denoiserX0(denoiser, cond);
+  diffusion::X0Callback x0 = guided ? diffusion::guidedX0(denoiser, cond, uncond, r.cfg)
+                                    : diffusion::denoiserX0(denoiser, cond);
+  if (r.pinFirstFrame) x0 = pinFirstFrame(std::move(x0), cond.image);
   diffusion::SampleResult sampled =
       diffusion::sample(r.sampler, x0, initialLatents(m, r, result.levels.front()), result.levels, options);
 

@@ -45,6 +45,12 @@ struct GenerateRequest {
   std::string spacing = "trailing";  // DDPM timestep spacing; unused by EDM schedules
   double eta = 0.0;                  // DDIM stochasticity
   std::vector<double> timesteps;     // explicit DDPM timesteps (EDM: sigmas); overrides steps
+  // i2v only: frame 0 of every x0 estimate is replaced by the condition's latent, so the
+  // clip starts from its first frame exactly (up to the autoencoder). With a deterministic
+  // sampler frame 0 of the state then stays "condition + sigma x its initial noise" at
+  // every level: the replacement method of conditional sampling, with which the other
+  // frames are denoised against the true first frame at the noise level they were trained on.
+  bool pinFirstFrame = false;
   // Video b of the batch is sample firstIndex + b: its initial noise comes from
   // deriveSeed(seed, {firstIndex + b}), so a video does not depend on the batch it is in.
   int64_t firstIndex = 0;
@@ -57,6 +63,10 @@ struct GenerateResult {
   double milliseconds = 0;  // wall time of the whole request: encode, sample, decode
   std::vector<diffusion::NoiseLevel> levels;  // the levels sampled, ending at the clean level
 };
+
+// Wraps an x0 estimate of videos [B,F,C,h,w] so that frame 0 is always `firstLatent`
+// [B,C,h,w] (GenerateRequest::pinFirstFrame).
+diffusion::X0Callback pinFirstFrame(diffusion::X0Callback x0, const torch::Tensor& firstLatent);
 
 // Runs one request under NoGradGuard with every module in eval() mode.
 //  - Prompts are tokenized and encoded; with cfg != 1 the empty prompt is the

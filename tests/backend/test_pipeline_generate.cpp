@@ -125,6 +125,38 @@ class PipelineGenerateTest : public QObject {
     QCOMPARE(vds::generate(*i2v_, r).nfe, int64_t{kSteps});
   }
 
+  // Pinned, frame 0 of every x0 estimate is the condition's latent; the sampler's last
+  // step to sigma 0 returns the estimate, so the final frame 0 is that latent. The other
+  // frames are still generated, and differ from the unpinned run's.
+  void pinnedFirstFrameIsTheCondition() {
+    for (SamplerKind sampler : {SamplerKind::euler, SamplerKind::heun}) {
+      auto r = request({kPrompts[0], kPrompts[1]}, 4, 1.0, sampler);
+      r.firstFrames = frames(2, 6);
+      const auto free = vds::generate(*i2v_, r);
+      r.pinFirstFrame = true;
+      const auto pinned = vds::generate(*i2v_, r);
+      torch::NoGradGuard noGrad;
+      const torch::Tensor condition = i2v_->autoencoder.module->encode(r.firstFrames);
+      QVERIFY(maxAbsDiff(pinned.latents.select(1, 0), condition) < 1e-5);
+      QVERIFY(maxAbsDiff(free.latents.select(1, 0), condition) > 1e-2);
+      QVERIFY(maxAbsDiff(pinned.latents.narrow(1, 1, vds::test::kTinyFrames - 1),
+                         free.latents.narrow(1, 1, vds::test::kTinyFrames - 1)) > 1e-4);
+      QCOMPARE(pinned.nfe, free.nfe);
+    }
+    // The wrapper alone: frame 0 replaced, the rest passed through, the input untouched.
+    const torch::Tensor inner = torch::randn({2, 3, 4, 4, 4});
+    const torch::Tensor first = torch::randn({2, 4, 4, 4});
+    const auto x0 = vds::pinFirstFrame([&](const torch::Tensor&, const vds::diffusion::NoiseLevel&) { return inner; },
+                                       first);
+    const torch::Tensor out = x0(torch::zeros({2, 3, 4, 4, 4}), vds::diffusion::NoiseLevel{});
+    QVERIFY(identical(out.select(1, 0), first));
+    QVERIFY(identical(out.narrow(1, 1, 2), inner.narrow(1, 1, 2)));
+    QVERIFY(!identical(inner.select(1, 0), first));
+    auto video = request({kPrompts[0]});
+    video.pinFirstFrame = true;
+    VDS_EXPECT_THROW_MSG(vds::generate(*video_, video), vds::ConfigError, "pinning the first frame");
+  }
+
   void explicitTimestepsAreReplayed() {
     auto r = request({kPrompts[0]});
     r.timesteps = {999, 640.5, 200, 17};

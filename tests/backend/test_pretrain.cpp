@@ -116,7 +116,7 @@ class PretrainTest : public QObject {
       QVERIFY2(torch::equal(value, imageState.at(name)), name.c_str());
 
     // With spatial_lr_scale > 0 the spatial layers train too, and so do the motion modules.
-    runJob(jobYaml("motion", 2, motion + "    spatial_lr_scale: 0.5\n"), dir_ / "run-motion-all", dir_ / "t2v-all",
+    runJob(jobYaml("motion", 2, motion + "    spatial_lr_scale: 0.5\n    p2_gamma: 1\n"), dir_ / "run-motion-all", dir_ / "t2v-all",
            "denoise");
     vds::LoadedDiffusionModel videoAll = vds::loadDiffusionModel(dir_ / "t2v-all");
     const auto frozenMotion = vds::namedState(*video.videoUNet()->motion);
@@ -159,6 +159,19 @@ class PretrainTest : public QObject {
     // The EDM job has no offset noise: the key is refused rather than ignored.
     VDS_EXPECT_THROW_MSG(vds::parseRunConfig("method:\n  name: i2v\n  i2v:\n    offset_noise: 0.5\n", "i.yaml"),
                          vds::ConfigError, "unknown key 'method.i2v.offset_noise'");
+  }
+
+  // P2 weights 1/(1 + SNR)^gamma: SNR 1 halves a sample's loss at gamma 1; gamma 0 is 1.
+  void p2WeightsAreClosedForm() {
+    const torch::Tensor abar = torch::tensor({0.5, 0.2, 0.8}, torch::kDouble);
+    const torch::Tensor w = vds::p2Weights(abar, 1.0);
+    QCOMPARE(w[0].item<double>(), 0.5);
+    QVERIFY(std::abs(w[1].item<double>() - 0.8) < 1e-12);  // SNR 0.25
+    QVERIFY(std::abs(w[2].item<double>() - 0.2) < 1e-12);  // SNR 4
+    QVERIFY(std::abs(vds::p2Weights(abar, 0.5)[2].item<double>() - std::sqrt(0.2)) < 1e-12);
+    QVERIFY(vds::p2Weights(abar, 0.0).eq(1).all().item<bool>());
+    VDS_EXPECT_THROW_MSG(vds::parseRunConfig("method:\n  name: i2v\n  i2v:\n    p2_gamma: 1\n", "i.yaml"),
+                         vds::ConfigError, "unknown key 'method.i2v.p2_gamma'");
   }
 
   void evalNetLearns() {
