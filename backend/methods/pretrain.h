@@ -25,9 +25,9 @@ std::string packageReference(const std::filesystem::path& packageDir, const std:
 // The shape of offset noise (`method.JOB.offset_noise`) for the latent `x0`: one value per
 // sample and channel, broadcast over frames and pixels.
 std::vector<int64_t> offsetNoiseShape(const torch::Tensor& x0);
-// P2 weights (Choi et al. 2022, k = 1) of samples at cumulative alphas abar:
-// 1/(1 + SNR)^gamma with SNR = abar/(1 - abar).
-torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma);
+// P2 weights (Choi et al. 2022) of samples at cumulative alphas abar:
+// 1/(k + SNR)^gamma with SNR = abar/(1 - abar).
+torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma, double k = 1.0);
 // [-1,1] float video [B,F,3,H,W] -> uint8 [B,F,H,W,3], clamped.
 torch::Tensor toUint8Video(const torch::Tensor& video);
 

@@ -50,9 +50,9 @@ std::vector<int64_t> offsetNoiseShape(const torch::Tensor& x0) {
   return shape;
 }
 
-torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma) {
+torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma, double k) {
   const torch::Tensor snr = alphasCumprod / (1 - alphasCumprod);
-  return (1 + snr).pow(-gamma);
+  return (k + snr).pow(-gamma);
 }
 
 namespace {
@@ -79,9 +79,14 @@ class LatentDiffusionPretraining : public Method {
     if (!isImageToVideo())
       s.add(withRange(makeField(key(job_, "p2_gamma"), FieldType::Float, YAML::Node(0.0),
                                 "P2 loss weighting (Choi et al. 2022): each sample's loss is weighted by "
-                                "1/(1 + SNR(t))^gamma, which shifts training towards the noisy timesteps where "
+                                "1/(p2_k + SNR(t))^gamma, which shifts training towards the noisy timesteps where "
                                 "layout and motion are decided. 0 is the plain (unweighted) loss."),
                       0, 4));
+    if (!isImageToVideo())
+      s.add(withRange(makeField(key(job_, "p2_k"), FieldType::Float, YAML::Node(1.0),
+                                "The k of P2 weighting. With gamma 1, k below 1 turns the eps loss towards an "
+                                "x0 loss at the noisy timesteps, capped at weight 1/k."),
+                      1e-3, 100));
     s.add(withRange(makeField(key(job_, "frames_per_clip"), FieldType::Int, YAML::Node(2),
                               "Image jobs: random frames taken from each clip per step."),
                     1, 256));
@@ -97,6 +102,7 @@ class LatentDiffusionPretraining : public Method {
     torch::manual_seed(static_cast<uint64_t>(ctx.config.get<int64_t>("run.seed")));
     offsetNoise_ = isImageToVideo() ? 0.0 : ctx.config.get<double>(key(job_, "offset_noise"));
     p2Gamma_ = isImageToVideo() ? 0.0 : ctx.config.get<double>(key(job_, "p2_gamma"));
+    p2K_ = isImageToVideo() ? 1.0 : ctx.config.get<double>(key(job_, "p2_k"));
     buildNetworks(ctx);
     autoencoder_->module->to(ctx.device);
     autoencoder_->module->eval();
@@ -190,7 +196,7 @@ class LatentDiffusionPretraining : public Method {
     const torch::Tensor xt = a * x0 + s * eps;
     const torch::Tensor pred = runNetwork(xt, t.to(torch::kFloat), context);
     if (p2Gamma_ == 0) return torch::mse_loss(pred, eps);
-    return (p2Weights(abar, p2Gamma_) * (pred - eps).pow(2).flatten(1).mean(1)).mean();
+    return (p2Weights(abar, p2Gamma_, p2K_) * (pred - eps).pow(2).flatten(1).mean(1)).mean();
   }
 
   virtual torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) = 0;
@@ -264,6 +270,7 @@ class LatentDiffusionPretraining : public Method {
   std::string job_;
   double offsetNoise_ = 0;  // method.JOB.offset_noise; eps jobs only
   double p2Gamma_ = 0;      // method.JOB.p2_gamma; eps jobs only
+  double p2K_ = 1;          // method.JOB.p2_k
   std::optional<LoadedAutoencoder> autoencoder_;
   fs::path autoencoderPath_, textEncoderPath_;
   TextEncoder textEncoder_{nullptr};

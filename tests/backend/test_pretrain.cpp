@@ -170,6 +170,8 @@ class PretrainTest : public QObject {
     QVERIFY(std::abs(w[2].item<double>() - 0.2) < 1e-12);  // SNR 4
     QVERIFY(std::abs(vds::p2Weights(abar, 0.5)[2].item<double>() - std::sqrt(0.2)) < 1e-12);
     QVERIFY(vds::p2Weights(abar, 0.0).eq(1).all().item<bool>());
+    // k = 0.05, gamma 1: 1/(0.05 + SNR), close to the x0 loss's 1/SNR at low SNR.
+    QVERIFY(std::abs(vds::p2Weights(abar, 1.0, 0.05)[1].item<double>() - 1 / 0.3) < 1e-12);
     VDS_EXPECT_THROW_MSG(vds::parseRunConfig("method:\n  name: i2v\n  i2v:\n    p2_gamma: 1\n", "i.yaml"),
                          vds::ConfigError, "unknown key 'method.i2v.p2_gamma'");
   }
