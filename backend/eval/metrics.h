@@ -83,7 +83,6 @@ struct AttributeAccuracy {
 AttributeAccuracy attributeAccuracy(const std::vector<std::vector<ObjectAttributes>>& predicted,
                                     const std::vector<std::vector<ObjectAttributes>>& captioned);
 
-
 // ---- Image-to-video fidelity ----------------------------------------------------------------
 
 // The PSNR reported for identical frames (whose MSE is 0), and the cap of every PSNR: a

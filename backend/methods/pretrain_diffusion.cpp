@@ -70,23 +70,24 @@ class LatentDiffusionPretraining : public Method {
     s.add(withRange(makeField(key(job_, "caption_dropout"), FieldType::Float, YAML::Node(0.1),
                               "Probability of training on the empty prompt, which classifier-free guidance needs."),
                     0, 1));
-    if (!isImageToVideo())  // the EDM job (sigma_max 700) leaves no image mean in its noise
+    // Options of the eps-loss jobs only. The EDM job (i2v, sigma_max 700) leaves no image
+    // mean in its noise and has its own loss weighting.
+    if (!isImageToVideo()) {
       s.add(withRange(makeField(key(job_, "offset_noise"), FieldType::Float, YAML::Node(0.0),
                                 "Standard deviation of a per-sample, per-channel constant added to the training "
                                 "noise. It hides the image mean that leaks through the last timesteps, so samples "
                                 "from pure noise can reach backgrounds far from the average. 0 is off."),
                       0, 10));
-    if (!isImageToVideo())
       s.add(withRange(makeField(key(job_, "p2_gamma"), FieldType::Float, YAML::Node(0.0),
                                 "P2 loss weighting (Choi et al. 2022): each sample's loss is weighted by "
                                 "1/(p2_k + SNR(t))^gamma, which shifts training towards the noisy timesteps where "
                                 "layout and motion are decided. 0 is the plain (unweighted) loss."),
                       0, 4));
-    if (!isImageToVideo())
       s.add(withRange(makeField(key(job_, "p2_k"), FieldType::Float, YAML::Node(1.0),
                                 "The k of P2 weighting. With gamma 1, k below 1 turns the eps loss towards an "
                                 "x0 loss at the noisy timesteps, capped at weight 1/k."),
                       1e-3, 100));
+    }
     s.add(withRange(makeField(key(job_, "frames_per_clip"), FieldType::Int, YAML::Node(2),
                               "Image jobs: random frames taken from each clip per step."),
                     1, 256));
@@ -100,9 +101,11 @@ class LatentDiffusionPretraining : public Method {
 
   void setup(TrainContext& ctx) override {
     torch::manual_seed(static_cast<uint64_t>(ctx.config.get<int64_t>("run.seed")));
-    offsetNoise_ = isImageToVideo() ? 0.0 : ctx.config.get<double>(key(job_, "offset_noise"));
-    p2Gamma_ = isImageToVideo() ? 0.0 : ctx.config.get<double>(key(job_, "p2_gamma"));
-    p2K_ = isImageToVideo() ? 1.0 : ctx.config.get<double>(key(job_, "p2_k"));
+    if (!isImageToVideo()) {  // the i2v job keeps the members' defaults (off)
+      offsetNoise_ = ctx.config.get<double>(key(job_, "offset_noise"));
+      p2Gamma_ = ctx.config.get<double>(key(job_, "p2_gamma"));
+      p2K_ = ctx.config.get<double>(key(job_, "p2_k"));
+    }
     buildNetworks(ctx);
     autoencoder_->module->to(ctx.device);
     autoencoder_->module->eval();
@@ -270,7 +273,7 @@ class LatentDiffusionPretraining : public Method {
   std::string job_;
   double offsetNoise_ = 0;  // method.JOB.offset_noise; eps jobs only
   double p2Gamma_ = 0;      // method.JOB.p2_gamma; eps jobs only
-  double p2K_ = 1;          // method.JOB.p2_k
+  double p2K_ = 1;          // method.JOB.p2_k; eps jobs only
   std::optional<LoadedAutoencoder> autoencoder_;
   fs::path autoencoderPath_, textEncoderPath_;
   TextEncoder textEncoder_{nullptr};

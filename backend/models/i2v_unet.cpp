@@ -57,7 +57,7 @@ torch::Tensor I2VUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& 
   const int64_t b = x.size(0), frames = x.size(1);
   const auto present = firstFrameLatent.flatten(1).ne(0).any(1).to(x.dtype());  // [B]
   auto mask = torch::zeros({b, frames, 1, x.size(3), x.size(4)}, x.options());
-  mask.select(1, 0).copy_(present.view({b, 1, 1, 1}).expand({b, 1, x.size(3), x.size(4)}));
+  mask.select(1, 0).copy_(present.view({b, 1, 1, 1}));  // broadcast over the frame's pixels
   return VideoUNetImpl::forward(torch::cat({x, first, mask}, 2), cNoise, context);
 }
 
