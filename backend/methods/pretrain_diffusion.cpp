@@ -229,11 +229,18 @@ class LatentDiffusionPretraining : public Method {
     const fs::path textRef = textEncoderTrains() ? textDir : textEncoderPath_;
     PackageInfo info = trainedPackageInfo(ctx, packageName(ctx), packageDescription());
     if (offsetNoise_ > 0) info.training["offset_noise"] = offsetNoise_;
+    if (p2Gamma_ > 0) {
+      info.training["p2_gamma"] = p2Gamma_;
+      info.training["p2_k"] = p2K_;
+    }
+    recordTraining(ctx, info);
     saveDiffusionModel(dir, info, kind(), *network_, diffusionSpec(ctx, dir, textRef));
   }
 
   virtual std::string packageName(const TrainContext& ctx) const = 0;
   virtual std::string packageDescription() const = 0;
+  // Job options that change the weights beyond the shared ones, for model.yaml's `training:`.
+  virtual void recordTraining(const TrainContext&, PackageInfo&) const {}
 
   LatentSpec latentSpec(const TrainContext& ctx, const fs::path& packageDir, int64_t frames) const {
     LatentSpec l;
@@ -403,6 +410,10 @@ class MotionPretraining : public LatentDiffusionPretraining {
   }
   void describeDiffusion(const TrainContext&, DiffusionSpec& d) const override { describeEpsDdpm(d); }
   std::string packageName(const TrainContext&) const override { return "shapes-t2v-teacher"; }
+  void recordTraining(const TrainContext& ctx, PackageInfo& info) const override {
+    const double spatialScale = ctx.config.get<double>(key(job_, "spatial_lr_scale"));
+    if (spatialScale > 0) info.training["spatial_lr_scale"] = spatialScale;
+  }
   std::string packageDescription() const override {
     return "Text-to-video teacher of the Shapes world: the image base plus motion modules.";
   }

@@ -129,6 +129,13 @@ class PretrainTest : public QObject {
       if (!torch::equal(value, frozenMotion.at(name))) ++motionChanged;
     QVERIFY2(spatialChanged > spatialTotal / 2, qPrintable(QString("%1 of %2").arg(spatialChanged).arg(spatialTotal)));
     QVERIFY(motionChanged > 0);
+    // model.yaml records the options that shaped the weights, and only those in use.
+    const YAML::Node allTraining = trainingOf("t2v-all");
+    QCOMPARE(allTraining["spatial_lr_scale"].as<double>(), 0.5);
+    QCOMPARE(allTraining["p2_gamma"].as<double>(), 1.0);
+    QCOMPARE(allTraining["p2_k"].as<double>(), 1.0);
+    QVERIFY(!trainingOf("t2v")["spatial_lr_scale"]);
+    QVERIFY(!trainingOf("t2v")["p2_gamma"]);
 
     // The image-to-video teacher starts from the text-to-video teacher.
     runJob(jobYaml("i2v", 3, "    base: " + (dir_ / "t2v").string() + "\n"), dir_ / "run-i2v", dir_ / "i2v", "denoise");
