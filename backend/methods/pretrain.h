@@ -28,6 +28,17 @@ std::vector<int64_t> offsetNoiseShape(const torch::Tensor& x0);
 // P2 weights (Choi et al. 2022) of samples at cumulative alphas abar:
 // 1/(k + SNR)^gamma with SNR = abar/(1 - abar).
 torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma, double k = 1.0);
+// The Shapes-world caption with object i's direction turned by shifts[i] quarter steps
+// through left, right, up, down (shift 1..3 gives each of the other three directions):
+// the negative of `method.motion.direction_contrast`. "" stays "". DataError for a caption
+// that is not the world's; ConfigError when shifts has the wrong length or a shift is
+// not 1..3.
+std::string withOtherDirections(const std::string& caption, const std::vector<int64_t>& shifts);
+// The direction-contrast hinge, per sample: relu(1 + margin - mseNegative / msePositive),
+// with the positive error detached, averaged over the samples where `valid` is true
+// (0 when none is). Each MSE is [B].
+torch::Tensor directionContrastLoss(const torch::Tensor& msePositive, const torch::Tensor& mseNegative,
+                                    const torch::Tensor& valid, double margin);
 // [-1,1] float video [B,F,3,H,W] -> uint8 [B,F,H,W,3], clamped.
 torch::Tensor toUint8Video(const torch::Tensor& video);
 

@@ -50,6 +50,30 @@ std::vector<int64_t> offsetNoiseShape(const torch::Tensor& x0) {
   return shape;
 }
 
+std::string withOtherDirections(const std::string& caption, const std::vector<int64_t>& shifts) {
+  if (caption.empty()) return caption;
+  const std::vector<ObjectAttributes> attributes = parseCaption(caption);
+  if (shifts.size() != attributes.size())
+    throw ConfigError("withOtherDirections: " + std::to_string(shifts.size()) + " shifts for the " +
+                      std::to_string(attributes.size()) + " objects of '" + caption + "'");
+  std::vector<ObjectSpec> objects(attributes.size());
+  for (size_t i = 0; i < attributes.size(); ++i) {
+    if (shifts[i] < 1 || shifts[i] > 3)
+      throw ConfigError("withOtherDirections: shift " + std::to_string(shifts[i]) + " is not 1, 2 or 3");
+    objects[i].attributes = attributes[i];
+    const int64_t d = (static_cast<int64_t>(attributes[i].direction) + shifts[i]) % int64_t{4};
+    objects[i].attributes.direction = static_cast<Direction>(d);
+  }
+  return captionOf(objects);
+}
+
+torch::Tensor directionContrastLoss(const torch::Tensor& msePositive, const torch::Tensor& mseNegative,
+                                    const torch::Tensor& valid, double margin) {
+  const torch::Tensor ratio = mseNegative / msePositive.detach().clamp_min(1e-12);
+  const torch::Tensor hinge = torch::relu(1.0 + margin - ratio) * valid.to(ratio.dtype());
+  return hinge.sum() / valid.sum().clamp_min(1).to(ratio.dtype());
+}
+
 torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma, double k) {
   const torch::Tensor snr = alphasCumprod / (1 - alphasCumprod);
   return (k + snr).pow(-gamma);
@@ -124,7 +148,8 @@ class LatentDiffusionPretraining : public Method {
     std::vector<std::string> captions = dropCaptions(ctx, batch.captions);
     const torch::Tensor loss = diffusionLoss(ctx, latents, captions, batch);
     StepResult r;
-    r.losses["denoise"] = loss.item<double>();
+    r.losses["denoise"] = loss.item<double>() - (lastContrast_ ? directionContrast_ * *lastContrast_ : 0.0);
+    if (lastContrast_) r.losses["direction_contrast"] = *lastContrast_;
     std::vector<std::string> slots = {slot::kModel};
     if (textEncoderTrains()) slots.push_back(kTextEncoderSlot);
     ctx.optimizeAll(slots, loss);
@@ -198,8 +223,32 @@ class LatentDiffusionPretraining : public Method {
     if (offsetNoise_ > 0) eps = eps + offsetNoise_ * ctx.randn(offsetNoiseShape(x0));
     const torch::Tensor xt = a * x0 + s * eps;
     const torch::Tensor pred = runNetwork(xt, t.to(torch::kFloat), context);
-    if (p2Gamma_ == 0) return torch::mse_loss(pred, eps);
-    return (p2Weights(abar, p2Gamma_, p2K_) * (pred - eps).pow(2).flatten(1).mean(1)).mean();
+    torch::Tensor loss = p2Gamma_ == 0 ? torch::mse_loss(pred, eps)
+                                       : (p2Weights(abar, p2Gamma_, p2K_) * (pred - eps).pow(2).flatten(1).mean(1)).mean();
+    lastContrast_.reset();
+    if (directionContrast_ > 0 && !isImageJob()) {
+      // The same noisy clips under captions whose directions are all wrong must be
+      // denoised worse, by at least the margin: the caption's direction word has to matter.
+      std::vector<std::string> negatives(captions.size());
+      std::vector<uint8_t> valid(captions.size(), 0);
+      for (size_t i = 0; i < captions.size(); ++i) {
+        if (captions[i].empty()) continue;
+        const size_t objects = parseCaption(captions[i]).size();
+        const torch::Tensor shifts = ctx.randint(1, 4, {static_cast<int64_t>(objects)}).cpu();
+        negatives[i] = withOtherDirections(captions[i], {shifts.data_ptr<int64_t>(), shifts.data_ptr<int64_t>() + objects});
+        valid[i] = 1;
+      }
+      const torch::Tensor validMask = torch::tensor(std::vector<int64_t>(valid.begin(), valid.end())).to(ctx.device) > 0;
+      if (validMask.any().item<bool>()) {
+        const torch::Tensor negPred = runNetwork(xt, t.to(torch::kFloat), encodeText(ctx, negatives));
+        const torch::Tensor contrast =
+            directionContrastLoss((pred - eps).pow(2).flatten(1).mean(1), (negPred - eps).pow(2).flatten(1).mean(1),
+                                  validMask, directionContrastMargin_);
+        lastContrast_ = contrast.item<double>();
+        loss = loss + directionContrast_ * contrast;
+      }
+    }
+    return loss;
   }
 
   virtual torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) = 0;
@@ -281,6 +330,8 @@ class LatentDiffusionPretraining : public Method {
   double offsetNoise_ = 0;  // method.JOB.offset_noise; eps jobs only
   double p2Gamma_ = 0;      // method.JOB.p2_gamma; eps jobs only
   double p2K_ = 1;          // method.JOB.p2_k; eps jobs only
+  double directionContrast_ = 0, directionContrastMargin_ = 0;  // motion job only
+  std::optional<double> lastContrast_;                         // the last step's hinge, when computed
   std::optional<LoadedAutoencoder> autoencoder_;
   fs::path autoencoderPath_, textEncoderPath_;
   TextEncoder textEncoder_{nullptr};
@@ -381,6 +432,17 @@ class MotionPretraining : public LatentDiffusionPretraining {
                               "them frozen, as AnimateDiff does; above 0 the whole video UNet trains, so the "
                               "spatial layers can learn what still images cannot show (motion direction)."),
                     0, 10));
+    s.add(withRange(makeField(key(job_, "direction_contrast"), FieldType::Float, YAML::Node(0.0),
+                              "Weight of a caption-contrastive term (Shapes-world captions only): each clip is also "
+                              "denoised under its caption with every direction replaced by another one, and a hinge "
+                              "asks that error to exceed the true caption's by direction_contrast_margin. It makes "
+                              "the direction word matter to the denoiser, which classifier-free guidance then "
+                              "amplifies. Costs one more forward and backward per step. 0 is off."),
+                    0, 100));
+    s.add(withRange(makeField(key(job_, "direction_contrast_margin"), FieldType::Float, YAML::Node(0.02),
+                              "Relative margin of direction_contrast: the wrong-direction error must reach "
+                              "(1 + margin) times the true caption's."),
+                    0, 10));
   }
   std::string kind() const override { return kKindVideoUNet; }
 
@@ -395,6 +457,10 @@ class MotionPretraining : public LatentDiffusionPretraining {
     video_ = VideoUNet(vo);
     video_->loadSpatialState(namedState(*loaded.module));
     network_ = video_.ptr();
+    directionContrast_ = ctx.config.get<double>(key(job_, "direction_contrast"));
+    directionContrastMargin_ = ctx.config.get<double>(key(job_, "direction_contrast_margin"));
+    if (directionContrast_ > 0 && ctx.config.get<std::string>("data.source") != "shapes")
+      throw ConfigError(key(job_, "direction_contrast") + " needs the Shapes world's captions (data.source: shapes)");
     SlotOptions o;
     o.learningRate = ctx.config.get<double>(key(job_, "lr"));
     const double spatialScale = ctx.config.get<double>(key(job_, "spatial_lr_scale"));
@@ -413,6 +479,10 @@ class MotionPretraining : public LatentDiffusionPretraining {
   void recordTraining(const TrainContext& ctx, PackageInfo& info) const override {
     const double spatialScale = ctx.config.get<double>(key(job_, "spatial_lr_scale"));
     if (spatialScale > 0) info.training["spatial_lr_scale"] = spatialScale;
+    if (directionContrast_ > 0) {
+      info.training["direction_contrast"] = directionContrast_;
+      info.training["direction_contrast_margin"] = directionContrastMargin_;
+    }
   }
   std::string packageDescription() const override {
     return "Text-to-video teacher of the Shapes world: the image base plus motion modules.";

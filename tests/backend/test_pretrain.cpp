@@ -1,6 +1,8 @@
 // The built-in world's pre-training jobs, end to end at micro scale: each job trains
 // on the shared Trainer, its loss falls, and its exported package feeds the next job
 // (autoencoder -> image -> style, motion -> i2v) and loads through the model zoo.
+#include <set>
+
 #include "methods/pretrain.h"
 #include "methods/registry.h"
 #include "methods/run_setup.h"
@@ -107,7 +109,7 @@ class PretrainTest : public QObject {
 
     // Motion modules on the frozen image model: the spatial part stays bit-identical.
     const std::string motion = "    base: " + (dir_ / "image").string() + "\n    motion_architecture: {heads: 2}\n";
-    runJob(jobYaml("motion", 4, motion), dir_ / "run-motion", dir_ / "t2v", "denoise");
+    const auto motionLoss = runJob(jobYaml("motion", 4, motion), dir_ / "run-motion", dir_ / "t2v", "denoise");
     vds::LoadedDiffusionModel image = vds::loadDiffusionModel(dir_ / "image");
     vds::LoadedDiffusionModel video = vds::loadDiffusionModel(dir_ / "t2v");
     QCOMPARE(video.kind, std::string(vds::kKindVideoUNet));
@@ -136,6 +138,22 @@ class PretrainTest : public QObject {
     QCOMPARE(allTraining["p2_k"].as<double>(), 1.0);
     QVERIFY(!trainingOf("t2v")["spatial_lr_scale"]);
     QVERIFY(!trainingOf("t2v")["p2_gamma"]);
+
+    // The direction-contrast term: logged apart from the denoising loss, within the
+    // hinge's range [0, 1 + margin], and recorded. Its negatives draw their random numbers
+    // after the step's noise, so the first step denoises exactly as without it.
+    const vds::Config contrastConfig =
+        vds::parseRunConfig(jobYaml("motion", 3, motion + "    direction_contrast: 1\n    direction_contrast_margin: 0.5\n"), "c.yaml");
+    vds::CollectingSink contrastSink;
+    vds::prepareRun(contrastConfig, vds::RunPaths(dir_ / "run-motion-contrast", dir_ / "t2v-contrast"), &contrastSink)->run();
+    const auto contrast = losses(contrastSink, "direction_contrast");
+    QCOMPARE(contrast.size(), size_t{3});
+    for (double v : contrast) QVERIFY2(v >= 0 && v <= 1.5, qPrintable(QString::number(v)));
+    QVERIFY(contrast.front() > 0.3);  // at the start the direction word barely matters: ratio near 1
+    // (the logged denoising loss is the total minus the weighted term: equal up to rounding)
+    QVERIFY(std::abs(losses(contrastSink, "denoise").front() - motionLoss.front()) < 1e-6 * motionLoss.front());
+    QCOMPARE(trainingOf("t2v-contrast")["direction_contrast"].as<double>(), 1.0);
+    QCOMPARE(trainingOf("t2v-contrast")["direction_contrast_margin"].as<double>(), 0.5);
 
     // The image-to-video teacher starts from the text-to-video teacher.
     runJob(jobYaml("i2v", 3, "    base: " + (dir_ / "t2v").string() + "\n"), dir_ / "run-i2v", dir_ / "i2v", "denoise");
@@ -181,6 +199,42 @@ class PretrainTest : public QObject {
     QVERIFY(std::abs(vds::p2Weights(abar, 1.0, 0.05)[1].item<double>() - 1 / 0.3) < 1e-12);
     VDS_EXPECT_THROW_MSG(vds::parseRunConfig("method:\n  name: i2v\n  i2v:\n    p2_gamma: 1\n", "i.yaml"),
                          vds::ConfigError, "unknown key 'method.i2v.p2_gamma'");
+  }
+
+  void directionNegativesAndContrastHinge() {
+    const std::string caption = "a red circle moving left and a blue square moving up";
+    QCOMPARE(vds::withOtherDirections(caption, {1, 2}), std::string("a red circle moving right and a blue square moving left"));
+    QCOMPARE(vds::withOtherDirections("", {}), std::string());
+    // Each of the three shifts gives a different wrong direction, and nothing else changes.
+    for (const char* direction : vds::kDirectionNames) {
+      const std::string one = std::string("a green cross moving ") + direction;
+      std::set<std::string> seen;
+      for (int64_t shift = 1; shift <= 3; ++shift) {
+        const auto parsed = vds::parseCaption(vds::withOtherDirections(one, {shift}));
+        QCOMPARE(parsed.size(), size_t{1});
+        QVERIFY(parsed[0].shape == vds::ShapeKind::cross && parsed[0].colour == vds::Colour::green);
+        QVERIFY(std::string(vds::directionName(parsed[0].direction)) != direction);
+        seen.insert(vds::directionName(parsed[0].direction));
+      }
+      QCOMPARE(seen.size(), size_t{3});
+    }
+    VDS_EXPECT_THROW_MSG(vds::withOtherDirections(caption, {1}), vds::ConfigError, "1 shifts for the 2 objects");
+    VDS_EXPECT_THROW_MSG(vds::withOtherDirections(caption, {1, 4}), vds::ConfigError, "shift 4");
+    VDS_EXPECT_THROW_MSG(vds::withOtherDirections("a red blob moving left", {1}), vds::DataError, "blob");
+
+    // Hinge relu(1 + m - neg/pos) over valid samples, the positive error detached.
+    const torch::Tensor pos = torch::tensor({1.0, 2.0, 2.0}, torch::kDouble).requires_grad_();
+    const torch::Tensor neg = torch::tensor({1.0, 2.1, 1.0}, torch::kDouble).requires_grad_();
+    const torch::Tensor valid = torch::tensor({true, true, false});
+    const torch::Tensor l = vds::directionContrastLoss(pos, neg, valid, 0.1);
+    // Sample 0: 1.1 - 1 = 0.1; sample 1: 1.1 - 1.05 = 0.05; sample 2 is not valid.
+    QVERIFY(std::abs(l.item<double>() - 0.075) < 1e-12);
+    l.backward();
+    QVERIFY(std::abs(neg.grad()[0].item<double>() + 0.5) < 1e-12);   // -1/(pos * 2 valid)
+    QVERIFY(std::abs(neg.grad()[1].item<double>() + 0.25) < 1e-12);
+    QCOMPARE(neg.grad()[2].item<double>(), 0.0);
+    QVERIFY(!pos.grad().defined() || pos.grad().abs().sum().item<double>() == 0);
+    QCOMPARE(vds::directionContrastLoss(pos, neg, torch::zeros({3}, torch::kBool), 0.1).item<double>(), 0.0);
   }
 
   void evalNetLearns() {
