@@ -35,10 +35,11 @@ torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma, double
 // not 1..3.
 std::string withOtherDirections(const std::string& caption, const std::vector<int64_t>& shifts);
 // The direction-contrast hinge, per sample: relu(1 + margin - mseNegative / msePositive),
-// with the positive error detached, averaged over the samples where `valid` is true
-// (0 when none is). Each MSE is [B].
+// with the positive error detached, times the sample's weight when `weights` is defined
+// (the P2 weight of its denoising error), averaged over the samples where `valid` is true
+// (0 when none is). Each argument is [B].
 torch::Tensor directionContrastLoss(const torch::Tensor& msePositive, const torch::Tensor& mseNegative,
-                                    const torch::Tensor& valid, double margin);
+                                    const torch::Tensor& valid, double margin, const torch::Tensor& weights = {});
 // [-1,1] float video [B,F,3,H,W] -> uint8 [B,F,H,W,3], clamped.
 torch::Tensor toUint8Video(const torch::Tensor& video);
 

@@ -68,9 +68,10 @@ std::string withOtherDirections(const std::string& caption, const std::vector<in
 }
 
 torch::Tensor directionContrastLoss(const torch::Tensor& msePositive, const torch::Tensor& mseNegative,
-                                    const torch::Tensor& valid, double margin) {
+                                    const torch::Tensor& valid, double margin, const torch::Tensor& weights) {
   const torch::Tensor ratio = mseNegative / msePositive.detach().clamp_min(1e-12);
-  const torch::Tensor hinge = torch::relu(1.0 + margin - ratio) * valid.to(ratio.dtype());
+  torch::Tensor hinge = torch::relu(1.0 + margin - ratio) * valid.to(ratio.dtype());
+  if (weights.defined()) hinge = hinge * weights.to(ratio.dtype());
   return hinge.sum() / valid.sum().clamp_min(1).to(ratio.dtype());
 }
 
@@ -223,12 +224,16 @@ class LatentDiffusionPretraining : public Method {
     if (offsetNoise_ > 0) eps = eps + offsetNoise_ * ctx.randn(offsetNoiseShape(x0));
     const torch::Tensor xt = a * x0 + s * eps;
     const torch::Tensor pred = runNetwork(xt, t.to(torch::kFloat), context);
-    torch::Tensor loss = p2Gamma_ == 0 ? torch::mse_loss(pred, eps)
-                                       : (p2Weights(abar, p2Gamma_, p2K_) * (pred - eps).pow(2).flatten(1).mean(1)).mean();
+    const torch::Tensor weights = p2Gamma_ == 0 ? torch::Tensor() : p2Weights(abar, p2Gamma_, p2K_);
+    torch::Tensor loss = p2Gamma_ == 0 ? torch::mse_loss(pred, eps) : (weights * (pred - eps).pow(2).flatten(1).mean(1)).mean();
     lastContrast_.reset();
     if (directionContrast_ > 0 && !isImageJob()) {
       // The same noisy clips under captions whose directions are all wrong must be
       // denoised worse, by at least the margin: the caption's direction word has to matter.
+      // The hinge divides by the true caption's error, which is tiny at low noise; with P2
+      // it takes the same per-sample weights as the denoising error, or at weight 1 its
+      // low-noise gradient is thousands of times the denoising one and the model collapses
+      // (docs/results.md).
       std::vector<std::string> negatives(captions.size());
       std::vector<uint8_t> valid(captions.size(), 0);
       for (size_t i = 0; i < captions.size(); ++i) {
@@ -243,7 +248,7 @@ class LatentDiffusionPretraining : public Method {
         const torch::Tensor negPred = runNetwork(xt, t.to(torch::kFloat), encodeText(ctx, negatives));
         const torch::Tensor contrast =
             directionContrastLoss((pred - eps).pow(2).flatten(1).mean(1), (negPred - eps).pow(2).flatten(1).mean(1),
-                                  validMask, directionContrastMargin_);
+                                  validMask, directionContrastMargin_, weights);
         lastContrast_ = contrast.item<double>();
         loss = loss + directionContrast_ * contrast;
       }
@@ -437,7 +442,8 @@ class MotionPretraining : public LatentDiffusionPretraining {
                               "denoised under its caption with every direction replaced by another one, and a hinge "
                               "asks that error to exceed the true caption's by direction_contrast_margin. It makes "
                               "the direction word matter to the denoiser, which classifier-free guidance then "
-                              "amplifies. Costs one more forward and backward per step. 0 is off."),
+                              "amplifies. With p2_gamma each sample's hinge takes its P2 weight, as its denoising "
+                              "error does. Costs one more forward and backward per step. 0 is off."),
                     0, 100));
     s.add(withRange(makeField(key(job_, "direction_contrast_margin"), FieldType::Float, YAML::Node(0.02),
                               "Relative margin of direction_contrast: the wrong-direction error must reach "

@@ -235,6 +235,15 @@ class PretrainTest : public QObject {
     QCOMPARE(neg.grad()[2].item<double>(), 0.0);
     QVERIFY(!pos.grad().defined() || pos.grad().abs().sum().item<double>() == 0);
     QCOMPARE(vds::directionContrastLoss(pos, neg, torch::zeros({3}, torch::kBool), 0.1).item<double>(), 0.0);
+    // Per-sample weights (the P2 weights of a P2-weighted job) scale each hinge.
+    neg.grad().zero_();
+    const torch::Tensor weights = torch::tensor({0.5, 1.0, 3.0}, torch::kDouble);
+    const torch::Tensor weighted = vds::directionContrastLoss(pos, neg, valid, 0.1, weights);
+    QVERIFY(std::abs(weighted.item<double>() - (0.5 * 0.1 + 1.0 * 0.05) / 2) < 1e-12);
+    weighted.backward();
+    QVERIFY(std::abs(neg.grad()[0].item<double>() + 0.25) < 1e-12);  // -0.5/(pos * 2 valid)
+    QVERIFY(std::abs(neg.grad()[1].item<double>() + 0.25) < 1e-12);
+    QCOMPARE(neg.grad()[2].item<double>(), 0.0);
   }
 
   void evalNetLearns() {
