@@ -230,10 +230,11 @@ class LatentDiffusionPretraining : public Method {
     if (directionContrast_ > 0 && !isImageJob()) {
       // The same noisy clips under captions whose directions are all wrong must be
       // denoised worse, by at least the margin: the caption's direction word has to matter.
-      // The hinge divides by the true caption's error, which is tiny at low noise; with P2
-      // it takes the same per-sample weights as the denoising error, or at weight 1 its
-      // low-noise gradient is thousands of times the denoising one and the model collapses
-      // (docs/results.md).
+      // The hinge divides by the true caption's error, so its gradient is off the denoising
+      // loss's scale: large where that error is small (high noise, for eps) and where P2
+      // shrinks the denoising loss (low noise). With P2 it takes the same per-sample
+      // weights as the denoising error; at weight 1 a cpu-small run collapsed, at 0.02 it
+      // trained stably (docs/results.md).
       std::vector<std::string> negatives(captions.size());
       std::vector<uint8_t> valid(captions.size(), 0);
       for (size_t i = 0; i < captions.size(); ++i) {
