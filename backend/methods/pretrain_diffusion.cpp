@@ -178,7 +178,7 @@ class LatentDiffusionPretraining : public Method {
     fs::path textDir;
     if (textEncoderTrains()) {
       textDir = ctx.config.get<std::string>(key(job_, "text_encoder_export"));
-      if (textDir.empty()) textDir = fs::path(dir).parent_path() / "text-encoder";
+      if (textDir.empty()) textDir = defaultTextExport(dir);
     }
     writePackages(ctx, dir, textDir);
   }
@@ -189,6 +189,12 @@ class LatentDiffusionPretraining : public Method {
   virtual void buildNetworks(TrainContext& ctx) = 0;
   virtual bool isImageToVideo() const { return false; }
   virtual bool textEncoderTrains() const { return false; }
+  // Where a trained text encoder goes when text_encoder_export is empty.
+  virtual fs::path defaultTextExport(const fs::path& exportDir) const {
+    return exportDir.parent_path() / "text-encoder";
+  }
+  virtual std::string textEncoderName() const { return "shapes-text-encoder"; }
+  virtual std::string textEncoderDescription() const { return "Word tokenizer and transformer of the Shapes world."; }
   virtual std::string kind() const = 0;
   // Parameterisation, sigma_data and schedule of the exported package.
   virtual void describeDiffusion(const TrainContext& ctx, DiffusionSpec& spec) const = 0;
@@ -279,8 +285,8 @@ class LatentDiffusionPretraining : public Method {
 
   void writePackages(TrainContext& ctx, const fs::path& dir, const fs::path& textDir) {
     if (textEncoder_ && textEncoderTrains())
-      saveTextEncoder(textDir, trainedPackageInfo(ctx, "shapes-text-encoder", "Word tokenizer and transformer of the Shapes world."),
-                      textEncoder_, *tokenizer_);
+      saveTextEncoder(textDir, trainedPackageInfo(ctx, textEncoderName(), textEncoderDescription()), textEncoder_,
+                      *tokenizer_);
     const fs::path textRef = textEncoderTrains() ? textDir : textEncoderPath_;
     PackageInfo info = trainedPackageInfo(ctx, packageName(ctx), packageDescription());
     if (offsetNoise_ > 0) info.training["offset_noise"] = offsetNoise_;
@@ -438,6 +444,17 @@ class MotionPretraining : public LatentDiffusionPretraining {
                               "them frozen, as AnimateDiff does; above 0 the whole video UNet trains, so the "
                               "spatial layers can learn what still images cannot show (motion direction)."),
                     0, 10));
+    s.add(withRange(makeField(key(job_, "text_lr_scale"), FieldType::Float, YAML::Node(0.0),
+                              "Learning rate of the text encoder relative to the motion modules. 0 keeps the base's "
+                              "text encoder frozen; above 0 it trains with the video UNet and is exported as a "
+                              "package of its own (text_encoder_export), which the teacher then references. The "
+                              "image job trains the text encoder on still frames, where a direction word says "
+                              "nothing, so only a video job can teach it to tell directions apart."),
+                    0, 10));
+    s.add(makeField(key(job_, "text_encoder_export"), FieldType::String, YAML::Node(""),
+                    "Where the trained text encoder goes when text_lr_scale is above 0; empty: a folder named "
+                    "after the export with '-text-encoder' appended, beside it (never the base's own text "
+                    "encoder, which the image and style models keep using)."));
     s.add(withRange(makeField(key(job_, "direction_contrast"), FieldType::Float, YAML::Node(0.0),
                               "Weight of a caption-contrastive term (Shapes-world captions only): each clip is also "
                               "denoised under its caption with every direction replaced by another one, and a hinge "
@@ -472,11 +489,30 @@ class MotionPretraining : public LatentDiffusionPretraining {
     o.learningRate = ctx.config.get<double>(key(job_, "lr"));
     const double spatialScale = ctx.config.get<double>(key(job_, "spatial_lr_scale"));
     if (spatialScale > 0) {
-      o.lrScale = [spatialScale](const std::string& name) { return name.rfind("motion.", 0) == 0 ? 1.0 : spatialScale; };
-      ctx.slots.add(slot::kModel, network_, o);
+      SlotOptions whole = o;
+      whole.lrScale = [spatialScale](const std::string& name) { return name.rfind("motion.", 0) == 0 ? 1.0 : spatialScale; };
+      ctx.slots.add(slot::kModel, network_, whole);
     } else {
       ctx.slots.add(slot::kModel, network_, o, video_->motionParameters());
     }
+    const double textScale = ctx.config.get<double>(key(job_, "text_lr_scale"));
+    textTrains_ = textScale > 0;
+    if (textTrains_) {
+      SlotOptions t = o;
+      t.learningRate = o.learningRate * textScale;
+      ctx.slots.add(kTextEncoderSlot, textEncoder_.ptr(), t);
+    }
+  }
+  bool textEncoderTrains() const override { return textTrains_; }
+  fs::path defaultTextExport(const fs::path& exportDir) const override {
+    fs::path dir = exportDir.lexically_normal();
+    if (dir.filename().empty()) dir = dir.parent_path();  // a trailing separator
+    return dir.parent_path() / (dir.filename().string() + "-text-encoder");
+  }
+  std::string textEncoderName() const override { return "shapes-video-text-encoder"; }
+  std::string textEncoderDescription() const override {
+    return "The Shapes world's text encoder, fine-tuned with the text-to-video teacher so that it tells the "
+           "direction words apart.";
   }
   torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) override {
     return video_->forward(x, t, context);
@@ -486,6 +522,8 @@ class MotionPretraining : public LatentDiffusionPretraining {
   void recordTraining(const TrainContext& ctx, PackageInfo& info) const override {
     const double spatialScale = ctx.config.get<double>(key(job_, "spatial_lr_scale"));
     if (spatialScale > 0) info.training["spatial_lr_scale"] = spatialScale;
+    const double textScale = ctx.config.get<double>(key(job_, "text_lr_scale"));
+    if (textScale > 0) info.training["text_lr_scale"] = textScale;
     if (directionContrast_ > 0) {
       info.training["direction_contrast"] = directionContrast_;
       info.training["direction_contrast_margin"] = directionContrastMargin_;
@@ -496,6 +534,7 @@ class MotionPretraining : public LatentDiffusionPretraining {
   }
 
   VideoUNet video_{nullptr};
+  bool textTrains_ = false;  // method.motion.text_lr_scale > 0
 };
 
 // ---- i2v: the EDM image-to-video teacher ------------------------------------------------

@@ -155,6 +155,39 @@ class PretrainTest : public QObject {
     QCOMPARE(trainingOf("t2v-contrast")["direction_contrast"].as<double>(), 1.0);
     QCOMPARE(trainingOf("t2v-contrast")["direction_contrast_margin"].as<double>(), 0.5);
 
+    // With text_lr_scale the text encoder trains with the video UNet and is exported beside
+    // the teacher ("NAME-text-encoder"), which references it; the base's text encoder, which
+    // the image and style models keep using, is left as it was.
+    const auto canonical = [](const fs::path& p) { return fs::weakly_canonical(p); };
+    const auto textState = [](const fs::path& dir) { return vds::namedState(*vds::loadTextEncoder(dir).module); };
+    const auto baseText = textState(dir_ / "text-encoder");
+    QCOMPARE(canonical(video.textEncoderPath()), canonical(dir_ / "text-encoder"));
+    runJob(jobYaml("motion", 2, motion + "    text_lr_scale: 2\n"), dir_ / "run-motion-text", dir_ / "t2v-text", "denoise");
+    const vds::LoadedDiffusionModel videoText = vds::loadDiffusionModel(dir_ / "t2v-text");
+    QCOMPARE(canonical(videoText.textEncoderPath()), canonical(dir_ / "t2v-text-text-encoder"));
+    QCOMPARE(trainingOf("t2v-text")["text_lr_scale"].as<double>(), 2.0);
+    QVERIFY(!trainingOf("t2v")["text_lr_scale"]);
+    QCOMPARE(YAML::LoadFile((dir_ / "t2v-text-text-encoder" / "model.yaml").string())["name"].as<std::string>(),
+             std::string("shapes-video-text-encoder"));
+    size_t textChanged = 0;
+    for (const auto& [name, value] : textState(dir_ / "t2v-text-text-encoder"))
+      if (!torch::equal(value, baseText.at(name))) ++textChanged;
+    QVERIFY2(textChanged > baseText.size() / 2, qPrintable(QString("%1 of %2").arg(textChanged).arg(baseText.size())));
+    for (const auto& [name, value] : textState(dir_ / "text-encoder")) QVERIFY2(torch::equal(value, baseText.at(name)), name.c_str());
+    // The run's samples and a generation from the package use the trained encoder.
+    vds::GenerationModels textModels = vds::GenerationModels::load(dir_ / "t2v-text");
+    QCOMPARE(canonical(textModels.textEncoder->package.dir()), canonical(dir_ / "t2v-text-text-encoder"));
+    // An explicit text_encoder_export is honoured.
+    runJob(jobYaml("motion", 1, motion + "    text_lr_scale: 1\n    text_encoder_export: " + (dir_ / "text-b").string() + "\n"),
+           dir_ / "run-motion-text-b", dir_ / "t2v-text-b", "denoise");
+    QCOMPARE(canonical(vds::loadDiffusionModel(dir_ / "t2v-text-b").textEncoderPath()),
+             canonical(dir_ / "text-b"));
+    // An i2v teacher started from it keeps its text encoder.
+    runJob(jobYaml("i2v", 1, "    base: " + (dir_ / "t2v-text").string() + "\n"), dir_ / "run-i2v-text", dir_ / "i2v-text",
+           "denoise");
+    QCOMPARE(canonical(vds::loadDiffusionModel(dir_ / "i2v-text").textEncoderPath()),
+             canonical(dir_ / "t2v-text-text-encoder"));
+
     // The image-to-video teacher starts from the text-to-video teacher.
     runJob(jobYaml("i2v", 3, "    base: " + (dir_ / "t2v").string() + "\n"), dir_ / "run-i2v", dir_ / "i2v", "denoise");
     vds::GenerationModels models = vds::GenerationModels::load(dir_ / "i2v");
