@@ -67,6 +67,7 @@ bool applyPackageSampling(const std::filesystem::path& model, bool userChose, Sa
 
 void registerExportCommands(CLI::App& app);
 void registerDatasetCommands(CLI::App& app);
+void registerProbeCommands(CLI::App& app);
 
 // How videos are written by the commands that write them (export, sample).
 struct VideoOutputArgs {

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   vds::cli::registerCompareCommands(app);
   vds::cli::registerExportCommands(app);
   vds::cli::registerDatasetCommands(app);
+  vds::cli::registerProbeCommands(app);
 
   try {
     app.parse(argc, argv);

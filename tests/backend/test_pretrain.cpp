@@ -3,6 +3,7 @@
 // (autoencoder -> image -> style, motion -> i2v) and loads through the model zoo.
 #include <set>
 
+#include "eval/caption_probe.h"
 #include "methods/pretrain.h"
 #include "methods/registry.h"
 #include "methods/run_setup.h"
@@ -117,6 +118,35 @@ class PretrainTest : public QObject {
     for (const auto& [name, value] : vds::namedState(*video.videoUNet()->spatial))
       QVERIFY2(torch::equal(value, imageState.at(name)), name.c_str());
 
+    // The caption probe reads the trained package: one row per level, a finite gap per
+    // variant, and results that do not depend on the batch size. The empty caption moves
+    // the text context the most (every word changes), and an image model is refused.
+    vds::CaptionProbeOptions probe;
+    probe.model = dir_ / "t2v";
+    probe.n = 3;
+    probe.levels = 2;
+    probe.draws = 1;
+    probe.batchSize = 2;
+    const vds::CaptionProbeReport report = vds::probeCaptions(probe);
+    QCOMPARE(report.rows.size(), size_t{2});
+    QVERIFY(report.rows[0].t > report.rows[1].t);
+    for (const auto& row : report.rows) {
+      QVERIFY(std::isfinite(row.loss) && row.loss > 0);
+      QCOMPARE(row.gap.size(), size_t{4});
+      for (double g : row.gap) QVERIFY(std::isfinite(g));
+    }
+    QVERIFY(report.contextDistance[3] > report.contextDistance[0]);
+    probe.batchSize = 3;
+    const vds::CaptionProbeReport whole = vds::probeCaptions(probe);
+    for (size_t l = 0; l < 2; ++l) {
+      QVERIFY(std::abs(whole.rows[l].loss - report.rows[l].loss) < 1e-5 * report.rows[l].loss);
+      for (size_t v = 0; v < 4; ++v) QVERIFY(std::abs(whole.rows[l].gap[v] - report.rows[l].gap[v]) < 1e-4);
+    }
+    QVERIFY(report.formatTable().find("direction") != std::string::npos);
+    QCOMPARE(report.toJson()["levels"].size(), size_t{2});
+    probe.model = dir_ / "image";
+    VDS_EXPECT_THROW_MSG(vds::probeCaptions(probe), vds::ConfigError, "needs a video model");
+
     // With spatial_lr_scale > 0 the spatial layers train too, and so do the motion modules.
     runJob(jobYaml("motion", 2, motion + "    spatial_lr_scale: 0.5\n    p2_gamma: 1\n"), dir_ / "run-motion-all", dir_ / "t2v-all",
            "denoise");
@@ -193,6 +223,19 @@ class PretrainTest : public QObject {
     vds::GenerationModels models = vds::GenerationModels::load(dir_ / "i2v");
     QVERIFY(models.isImageToVideo());
     QCOMPARE(models.model.spec.schedule.sigmaMax, 700.0);
+    // The caption probe conditions an i2v model on the clips' first frames too; its levels
+    // are sigmas.
+    vds::CaptionProbeOptions i2vProbe;
+    i2vProbe.model = dir_ / "i2v";
+    i2vProbe.n = 2;
+    i2vProbe.at = {80.0, 1.0};
+    i2vProbe.draws = 1;
+    const vds::CaptionProbeReport i2vReport = vds::probeCaptions(i2vProbe);
+    QCOMPARE(i2vReport.rows.size(), size_t{2});
+    QCOMPARE(i2vReport.rows[0].t, 80.0);
+    QCOMPARE(i2vReport.rows[1].sigma, 1.0);
+    for (const auto& row : i2vReport.rows)
+      for (double g : row.gap) QVERIFY(std::isfinite(g));
     QVERIFY(!models.model.i2vUNet()->i2vOptions().firstFrameMask);
 
     // With the frame mask, the input convolution has one more channel. At learning rate 0
