@@ -12,7 +12,7 @@ MotionModuleOptions MotionModuleOptions::fromYaml(const YAML::Node& node, const 
   MotionModuleOptions o = defaults;
   OptionsReader r(node, section);
   r.read("heads", o.heads).read("layers", o.layers).read("ff_mult", o.ffMult).read("max_groups", o.maxGroups);
-  r.read("text_attention", o.textAttention);
+  r.read("text_attention", o.textAttention).read("temporal_conv", o.temporalConv);
   r.rejectUnknown();
   requireOption(o.heads > 0, section, "heads", "must be positive");
   requireOption(o.layers > 0, section, "layers", "must be positive");
@@ -26,6 +26,7 @@ YAML::Node MotionModuleOptions::toYaml() const {
   n["ff_mult"] = ffMult;
   n["max_groups"] = maxGroups;
   n["text_attention"] = textAttention;
+  n["temporal_conv"] = temporalConv;
   return n;
 }
 
@@ -40,9 +41,17 @@ MotionModuleImpl::MotionModuleImpl(const MotionModuleOptions& options) : options
     blocks->push_back(TransformerBlock(
         TransformerBlockOptions{c, options.heads, options.textAttention ? options.contextDim : 0, options.ffMult}));
   proj_out = register_module("proj_out", nn::Linear(c, c));
+  if (options.temporalConv) {
+    conv_norm = register_module("conv_norm", makeGroupNorm(c, options.maxGroups));
+    conv = register_module("conv", nn::Conv3d(nn::Conv3dOptions(c, c, 3).padding(1)));
+  }
   torch::NoGradGuard noGrad;
   proj_out->weight.zero_();
   proj_out->bias.zero_();
+  if (conv) {
+    conv->weight.zero_();
+    conv->bias.zero_();
+  }
 }
 
 torch::Tensor MotionModuleImpl::forward(const torch::Tensor& h, int64_t frames, const torch::Tensor& context) {
@@ -63,7 +72,13 @@ torch::Tensor MotionModuleImpl::forward(const torch::Tensor& h, int64_t frames, 
   }
   for (const auto& block : *blocks) tokens = block->as<TransformerBlockImpl>()->forward(tokens, text);
   auto out = proj_out(tokens).view({b, height, width, frames, c}).permute({0, 3, 4, 1, 2});  // [B, F, C, H, W]
-  return h + out.reshape({b * frames, c, height, width});
+  torch::Tensor result = h + out.reshape({b * frames, c, height, width});
+  if (conv) {
+    const auto volume = result.view({b, frames, c, height, width}).transpose(1, 2);  // [B, C, F, H, W]
+    const auto mixed = conv(torch::silu(conv_norm(volume))).transpose(1, 2);        // [B, F, C, H, W]
+    result = result + mixed.reshape({b * frames, c, height, width});
+  }
+  return result;
 }
 
 }  // namespace vds

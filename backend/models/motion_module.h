@@ -22,9 +22,17 @@ struct MotionModuleOptions {
   // caption's direction of motion, so without it a teacher moves objects regardless of the
   // direction it is asked for (docs/results.md). Absent in older packages: false.
   bool textAttention = false;
+  // A 3x3x3 convolution over (frame, y, x) after the temporal attention (YAML
+  // temporal_conv), zero-initialised like proj_out. Temporal attention mixes the frames of
+  // one pixel only, so an object that moves by a fraction of a latent pixel per frame
+  // shows up in it as a change of intensity; the convolution relates a pixel to its
+  // neighbours in the next and previous frames, which is what a displacement is.
+  // Absent in older packages: false.
+  bool temporalConv = false;
   int64_t contextDim = 0;  // set by the video UNet from its spatial context_dim; not in YAML
 
-  // Reads heads, layers, ff_mult, max_groups and text_attention; absent keys keep `defaults`.
+  // Reads heads, layers, ff_mult, max_groups, text_attention and temporal_conv; absent keys
+  // keep `defaults`.
   static MotionModuleOptions fromYaml(const YAML::Node& node) { return fromYaml(node, "motion", MotionModuleOptions()); }
   static MotionModuleOptions fromYaml(const YAML::Node& node, const std::string& section,
                                       const MotionModuleOptions& defaults);
@@ -43,6 +51,8 @@ class MotionModuleImpl : public torch::nn::Module {
   torch::nn::GroupNorm norm{nullptr};
   torch::nn::Linear proj_in{nullptr}, proj_out{nullptr};
   torch::nn::ModuleList blocks{nullptr};
+  torch::nn::GroupNorm conv_norm{nullptr};  // temporal_conv only
+  torch::nn::Conv3d conv{nullptr};          // temporal_conv only
 
  private:
   MotionModuleOptions options_;

@@ -61,6 +61,46 @@ class ModelsVideoTest : public QObject {
     QCOMPARE(maxAbsDiff(motion(h, 3), h), 0.0);
   }
 
+  // The temporal convolution starts at zero (the module stays the identity); once trained
+  // it is a 3x3x3 convolution over (frame, y, x) of the clip, checked against a volume
+  // built frame by frame with torch::stack (proj_out is still zero, so the attention adds
+  // nothing).
+  void temporalConvStartsAtZeroAndConvolvesFramesAndPixels() {
+    vds::MotionModuleOptions o;
+    o.channels = 8;
+    o.heads = 2;
+    o.maxGroups = 4;
+    o.temporalConv = true;
+    vds::MotionModule motion(o);
+    torch::NoGradGuard noGrad;
+    const auto h = torch::randn({10, 8, 6, 6});  // two clips of 5 frames
+    QCOMPARE(maxAbsDiff(motion(h, 5), h), 0.0);
+    motion->conv->weight.normal_(0.0, 0.2);
+    motion->conv->bias.normal_(0.0, 0.2);
+    const auto out = motion(h, 5);
+    for (int64_t clip = 0; clip < 2; ++clip) {
+      std::vector<torch::Tensor> frames;
+      for (int64_t f = 0; f < 5; ++f) frames.push_back(h[clip * 5 + f]);
+      const auto volume = torch::stack(frames, 1).unsqueeze(0);  // [1, C, F, H, W]
+      namespace F = torch::nn::functional;
+      const auto normed = F::group_norm(volume, F::GroupNormFuncOptions(4)
+                                                    .weight(motion->conv_norm->weight)
+                                                    .bias(motion->conv_norm->bias)
+                                                    .eps(motion->conv_norm->options.eps()));
+      const auto mixed = F::conv3d(torch::silu(normed), motion->conv->weight,
+                                   F::Conv3dFuncOptions().bias(motion->conv->bias).padding(1));
+      for (int64_t f = 0; f < 5; ++f)
+        QVERIFY(maxAbsDiff(out[clip * 5 + f], h[clip * 5 + f] + mixed[0].select(1, f)) < 1e-5);
+    }
+    // Packages written before the option have no key: no convolution, no tensors.
+    QVERIFY(!vds::MotionModuleOptions::fromYaml(YAML::Load("{heads: 2}")).temporalConv);
+    QVERIFY(vds::MotionModuleOptions::fromYaml(YAML::Load("{temporal_conv: true}")).temporalConv);
+    QVERIFY(vds::MotionModuleOptions::fromYaml(YAML::Load("{temporal_conv: true}")).toYaml()["temporal_conv"].as<bool>());
+    vds::MotionModuleOptions plain = o;
+    plain.temporalConv = false;
+    for (const auto& p : vds::MotionModule(plain)->named_parameters()) QVERIFY(p.key().rfind("conv", 0) != 0);
+  }
+
   void freshVideoUNetIsImageUNetPerFrame() {
     vds::VideoUNet video(tinyVideo());
     torch::NoGradGuard noGrad;
