@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -68,6 +70,12 @@ bool applyPackageSampling(const std::filesystem::path& model, bool userChose, Sa
 void registerExportCommands(CLI::App& app);
 void registerDatasetCommands(CLI::App& app);
 void registerProbeCommands(CLI::App& app);
+
+// A package folder given to `option`, resolved (builtin:NAME) and required to exist;
+// ConfigError naming the option otherwise.
+std::filesystem::path packageOption(const char* option, const std::string& spec);
+// Writes `report` as indented JSON to `out` atomically, creating its folder, and says so.
+void writeJsonReport(const std::string& out, const nlohmann::json& report);
 
 // How videos are written by the commands that write them (export, sample).
 struct VideoOutputArgs {

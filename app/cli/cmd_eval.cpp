@@ -13,7 +13,6 @@
 #include "core/errors.h"
 #include "core/paths.h"
 #include "eval/evaluate.h"
-#include "io/atomic_file.h"
 
 namespace vds::cli {
 namespace {
@@ -41,24 +40,6 @@ struct EvalArgs {
   bool pinFirstFrame = false;
   bool samplingGiven = false;  // any of --sampler, --steps, --timesteps, --cfg on the command line
 };
-
-// A package folder given to `option`, resolved (builtin:NAME) and required to exist.
-fs::path packageOption(const char* option, const std::string& spec) {
-  const fs::path path = resolveModelPath(spec);
-  if (!fs::is_directory(path))
-    throw ConfigError(std::string(option) + ": no model package folder at '" + path.string() + "' (from '" + spec +
-                      "')");
-  return path;
-}
-
-void writeJson(const std::string& out, const MetricReport& report) {
-  const fs::path file(out);
-  std::error_code ec;
-  if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
-  if (ec) throw IoError("--json: cannot create directory '" + file.parent_path().string() + "': " + ec.message());
-  writeFileAtomic(file, report.toJson().dump(2) + "\n");
-  std::printf("wrote the report to %s\n", out.c_str());
-}
 
 MetricReport runModelEval(const EvalArgs& a) {
   if (a.model.empty()) throw ConfigError("--model is required (or --real to evaluate the eval net itself)");
@@ -147,7 +128,7 @@ void registerEvalCommands(CLI::App& app) {
       throw ConfigError("--autoencoder goes with --real (a model package names its own autoencoder)");
     const MetricReport report = a->real ? runRealEval(*a) : runModelEval(*a);
     std::printf("%s", report.formatTable().c_str());
-    if (!a->jsonOut.empty()) writeJson(a->jsonOut, report);
+    if (!a->jsonOut.empty()) writeJsonReport(a->jsonOut, report.toJson());
   });
 }
 

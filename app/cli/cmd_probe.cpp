@@ -8,9 +8,7 @@
 
 #include "cli/cli_common.h"
 #include "core/errors.h"
-#include "core/paths.h"
 #include "eval/caption_probe.h"
-#include "io/atomic_file.h"
 
 namespace vds::cli {
 
@@ -44,17 +42,12 @@ void registerProbeCommands(CLI::App& app) {
       ->check(CLI::Range(int64_t{1}, int64_t{4096}));
   captions->add_option("--json", a->jsonOut, "Write the report as JSON to this file");
   captions->callback([a] {
-    a->options.model = resolveModelPath(a->model);
-    if (!std::filesystem::is_directory(a->options.model))
-      throw ConfigError("--model: no model package folder at '" + a->options.model.string() + "' (from '" + a->model + "')");
+    a->options.model = packageOption("--model", a->model);
     ProgressBar bar(isatty(fileno(stderr)) != 0);
     const CaptionProbeReport report = probeCaptions(a->options, [&bar](const ProgressUpdate& u) { bar(u); });
     bar.finish();
     std::printf("%s", report.formatTable().c_str());
-    if (!a->jsonOut.empty()) {
-      writeFileAtomic(a->jsonOut, report.toJson().dump(2) + "\n");
-      std::printf("wrote the report to %s\n", a->jsonOut.c_str());
-    }
+    if (!a->jsonOut.empty()) writeJsonReport(a->jsonOut, report.toJson());
   });
 }
 

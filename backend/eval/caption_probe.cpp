@@ -8,8 +8,6 @@
 #include "eval/evaluate.h"
 #include "pipeline/generate.h"
 
-namespace fs = std::filesystem;
-
 namespace vds {
 
 const std::vector<std::string>& captionProbeVariants() {
