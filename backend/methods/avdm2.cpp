@@ -175,6 +175,15 @@ class Avdm2Distillation : public Method {
     const double spatialScale = so.learningRate > 0 ? c.get<double>(key("lr_spatial")) / so.learningRate : 0.0;
     so.lrScale = [spatialScale](const std::string& name) { return name.rfind("motion.", 0) == 0 ? 1.0 : spatialScale; };
     ctx.slots.add(slot::kStudent, student_.ptr(), so);
+    // Optional EMA of the student (trainer.ema_decay), starting from the teacher like the
+    // student; it is what previews sample and what the export holds.
+    emaDecay_ = c.get<double>("trainer.ema_decay");
+    if (emaDecay_ > 0) {
+      ema_ = VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(loadDiffusionModel(teacherPath_).module));
+      SlotOptions eo;
+      eo.trainedByEma = true;
+      ctx.slots.add(slot::kEma, ema_.ptr(), eo);
+    }
 
     // Teacher copy: frozen; its encoder is the discriminator's feature extractor.
     LoadedDiffusionModel frozen = loadDiffusionModel(teacherPath_);
@@ -304,7 +313,7 @@ class Avdm2Distillation : public Method {
       const torch::Tensor total = lambdaSdm_ * gSdm + lambdaAdm_ * gAdm;
       if (torch::isfinite(total).all().item<bool>()) {
         x0.backward(total);
-        ctx.applyStep(slot::kStudent);
+        if (ctx.applyStep(slot::kStudent) && ema_) ctx.updateEma(slot::kEma, slot::kStudent, emaDecay_);
       } else {
         ++ctx.skippedUpdates;
         ctx.slots.at(slot::kStudent).optimizer->zero_grad();
@@ -421,7 +430,8 @@ class Avdm2Distillation : public Method {
     info.training["lambda_sdm"] = lambdaSdm_;
     info.training["lambda_adm"] = lambdaAdm_;
     info.training["sdm_frames"] = ctx.config.get<int64_t>(key("sdm_frames"));
-    saveDiffusionModel(dir, info, kKindVideoUNet, *student_, spec);
+    if (ema_) info.training["ema_decay"] = emaDecay_;
+    saveDiffusionModel(dir, info, kKindVideoUNet, ema_ ? *ema_ : *student_, spec);
   }
 
   YAML::Node saveState() const override {
@@ -690,6 +700,8 @@ class Avdm2Distillation : public Method {
   std::optional<LoadedAutoencoder> autoencoder_;
   std::optional<LoadedTextEncoder> text_, styleText_;
   VideoUNet student_{nullptr}, teacher_{nullptr};
+  VideoUNet ema_{nullptr};  // trainer.ema_decay > 0 only
+  double emaDecay_ = 0.0;
   MultiScaleHead head_{nullptr};
   ImageUNet style_{nullptr}, fake_{nullptr};
   mutable diffusion::Parameterisation styleParam_ = diffusion::Parameterisation::eps;

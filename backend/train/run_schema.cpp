@@ -47,7 +47,10 @@ ConfigSchema baseRunSchema(const std::vector<std::string>& methods) {
                 std::nullopt));
   s.add(withRange(makeField("trainer.grad_clip", FieldType::Float, YAML::Node(1.0), "Global gradient-norm clip; 0 disables."), 0,
                 std::nullopt));
-  s.add(withRange(makeField("trainer.ema_decay", FieldType::Float, YAML::Node(0.999), "EMA decay of the student weights."), 0, 1));
+  s.add(withRange(makeField("trainer.ema_decay", FieldType::Float, YAML::Node(0.0),
+                            "EMA decay of a distilled student's weights (AVDM2), updated after every generator step; "
+                            "previews and the export then use the EMA. 0: no EMA, as in the AVDM2 paper."),
+                  0, 0.9999));
   s.add(withRange(makeField("trainer.warmup_steps", FieldType::Int, YAML::Node(100), "Linear learning-rate warm-up."), 0,
                 std::nullopt));
   s.add(makeChoice("trainer.lr_schedule", {"constant", "cosine"},

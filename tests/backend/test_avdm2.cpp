@@ -298,6 +298,57 @@ class Avdm2Test : public QObject {
     }
   }
 
+  // trainer.ema_decay: after the first generator update (iteration 0) the EMA is
+  // d * teacher + (1 - d) * student, closed form; the export holds the EMA, not the raw
+  // student; without it there is no EMA slot and the export is the student. The EMA is
+  // part of the checkpoint, so a resumed run ends with the same EMA as a straight one.
+  void studentEmaIsExportedAndResumed() {
+    auto withEma = [](std::string text, const std::string& decay) {
+      text.replace(text.find("  warmup_steps: 0\n"), 18, "  warmup_steps: 0\n  ema_decay: " + decay + "\n");
+      return text;
+    };
+    {
+      vds::CollectingSink sink;
+      auto t = trainer(withEma(yaml(1), "0.75"), dir_ / "run-ema", &sink);
+      auto& slots = t->context().slots;
+      QVERIFY(slots.has(vds::slot::kEma));
+      const State before = snapshot(*slots.at(vds::slot::kStudent).module);
+      QVERIFY(sameState(before, snapshot(*slots.at(vds::slot::kEma).module)));
+      t->run();
+      const State student = snapshot(*slots.at(vds::slot::kStudent).module);
+      const State ema = snapshot(*slots.at(vds::slot::kEma).module);
+      QVERIFY(!sameState(before, student));
+      double worst = 0;
+      for (const auto& [k, v] : ema)
+        worst = std::max(worst, (v - (0.75 * before.at(k) + 0.25 * student.at(k))).abs().max().item<double>());
+      QVERIFY2(worst < 1e-6, std::to_string(worst).c_str());
+      const auto exported = vds::loadDiffusionModel(dir_ / "run-ema" / "student");
+      QVERIFY(sameState(ema, snapshot(*exported.module)));
+      QCOMPARE(exported.package.manifest()["training"]["ema_decay"].as<double>(), 0.75);
+    }
+    {
+      vds::CollectingSink sink;
+      auto t = trainer(yaml(1), dir_ / "run-no-ema", &sink);
+      QVERIFY(!t->context().slots.has(vds::slot::kEma));
+      t->run();
+      QVERIFY(sameState(snapshot(*t->context().slots.at(vds::slot::kStudent).module),
+                        snapshot(*vds::loadDiffusionModel(dir_ / "run-no-ema" / "student").module)));
+    }
+    vds::CollectingSink straightSink;
+    auto straight = trainer(withEma(yaml(4), "0.5"), dir_ / "run-ema-a", &straightSink);
+    straight->run();
+    {
+      vds::CollectingSink first;
+      trainer(withEma(yaml(2, "", 2), "0.5"), dir_ / "run-ema-b", &first)->run();
+    }
+    vds::CollectingSink resumedSink;
+    auto resumed = trainer(withEma(yaml(4, "", 2), "0.5"), dir_ / "run-ema-b", &resumedSink);
+    QVERIFY(resumed->resumeLatest());
+    resumed->run();
+    QVERIFY(sameState(snapshot(*straight->context().slots.at(vds::slot::kEma).module),
+                      snapshot(*resumed->context().slots.at(vds::slot::kEma).module)));
+  }
+
   void badSettingsNameTheKey() {
     VDS_EXPECT_THROW_MSG(trainer(yaml(1, "    timesteps: [500, 700]\n"), dir_ / "bad1", nullptr), vds::ConfigError,
                          "method.avdm2.timesteps");
