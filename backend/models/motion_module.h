@@ -29,9 +29,17 @@ struct MotionModuleOptions {
   // neighbours in the next and previous frames, which is what a displacement is.
   // Absent in older packages: false.
   bool temporalConv = false;
+  // Where each token sits in the feature map (YAML spatial_position): Fourier features of
+  // its normalised (y, x), through a learnt projection, added to the tokens beside the
+  // frame's sinusoidal embedding. Convolutions and attention are translation-equivariant,
+  // so without it a module knows the frame but not the place; a caption's direction says
+  // where the object is in each frame (it starts where its whole trip fits), which is a
+  // function of both. Absent in older packages: false.
+  bool spatialPosition = false;
   int64_t contextDim = 0;  // set by the video UNet from its spatial context_dim; not in YAML
 
-  // Reads heads, layers, ff_mult, max_groups, text_attention and temporal_conv; absent keys
+  // Reads heads, layers, ff_mult, max_groups, text_attention, temporal_conv and
+  // spatial_position; absent keys
   // keep `defaults`.
   static MotionModuleOptions fromYaml(const YAML::Node& node) { return fromYaml(node, "motion", MotionModuleOptions()); }
   static MotionModuleOptions fromYaml(const YAML::Node& node, const std::string& section,
@@ -53,10 +61,17 @@ class MotionModuleImpl : public torch::nn::Module {
   torch::nn::ModuleList blocks{nullptr};
   torch::nn::GroupNorm conv_norm{nullptr};  // temporal_conv only
   torch::nn::Conv3d conv{nullptr};          // temporal_conv only
+  torch::nn::Linear pos_proj{nullptr};      // spatial_position only
 
  private:
   MotionModuleOptions options_;
 };
 TORCH_MODULE(MotionModule);
+
+// The Fourier features of spatial_position for an H x W map: [H*W, 4*kPositionFrequencies],
+// row y*W + x holding sin and cos of pi*2^k*u for u = y' then x', k = 0..kPositionFrequencies-1,
+// where u' = (2u + 1)/size - 1 is the pixel centre in (-1, 1).
+inline constexpr int64_t kPositionFrequencies = 3;
+torch::Tensor spatialFourierFeatures(int64_t height, int64_t width, const torch::TensorOptions& options);
 
 }  // namespace vds

@@ -1,5 +1,7 @@
 // Motion modules, the video UNet and the image-to-video UNet: identity at start, frame
 // interaction once trained, strict loading of image UNet weights, options YAML.
+#include <cmath>
+
 #include "core/errors.h"
 #include "models/i2v_unet.h"
 #include "models/video_unet.h"
@@ -99,6 +101,53 @@ class ModelsVideoTest : public QObject {
     vds::MotionModuleOptions plain = o;
     plain.temporalConv = false;
     for (const auto& p : vds::MotionModule(plain)->named_parameters()) QVERIFY(p.key().rfind("conv", 0) != 0);
+  }
+
+  // spatial_position: the Fourier features are the closed form of motion_module.h, a fresh
+  // module is still the identity, and a trained one tells pixels apart that have the same
+  // features, which a module without it cannot (its attention runs per pixel with shared
+  // weights, so equal inputs give equal outputs).
+  void spatialPositionTellsPixelsApart() {
+    const auto features = vds::spatialFourierFeatures(2, 4, torch::TensorOptions().dtype(torch::kFloat64));
+    QCOMPARE(features.sizes().vec(), (std::vector<int64_t>{8, 4 * vds::kPositionFrequencies}));
+    const double y = 0.5, x = 0.25;  // row 1 of 2 and column 2 of 4: centres (2*1+1)/2-1, (2*2+1)/4-1
+    for (int64_t k = 0; k < vds::kPositionFrequencies; ++k) {
+      const double f = M_PI * std::pow(2.0, static_cast<double>(k));
+      const auto row = features[1 * 4 + 2];
+      const int64_t n = vds::kPositionFrequencies;
+      QVERIFY(std::abs(row[k].item<double>() - std::sin(f * y)) < 1e-6);
+      QVERIFY(std::abs(row[n + k].item<double>() - std::cos(f * y)) < 1e-6);
+      QVERIFY(std::abs(row[2 * n + k].item<double>() - std::sin(f * x)) < 1e-6);
+      QVERIFY(std::abs(row[3 * n + k].item<double>() - std::cos(f * x)) < 1e-6);
+    }
+
+    torch::NoGradGuard noGrad;
+    // Every pixel of every frame differs, but each pixel has the same sequence over frames.
+    const auto perFrame = torch::randn({6, 8, 1, 1});  // two clips of 3 frames
+    const auto h = perFrame.expand({6, 8, 5, 5}).contiguous();
+    auto spread = [](const torch::Tensor& out) {  // largest difference between two pixels
+      const auto flat = out.flatten(2);
+      return (flat - flat.select(2, 0).unsqueeze(2)).abs().max().item<double>();
+    };
+    for (bool position : {false, true}) {
+      vds::MotionModuleOptions o;
+      o.channels = 8;
+      o.heads = 2;
+      o.maxGroups = 4;
+      o.spatialPosition = position;
+      vds::MotionModule motion(o);
+      QCOMPARE(static_cast<bool>(motion->pos_proj), position);
+      QCOMPARE(maxAbsDiff(motion(h, 3), h), 0.0);  // fresh: the identity
+      motion->proj_out->weight.normal_(0.0, 0.2);
+      const auto out = motion(h, 3);
+      QVERIFY(maxAbsDiff(out, h) > 1e-3);
+      if (position)
+        QVERIFY(spread(out) > 1e-3);
+      else
+        QVERIFY(spread(out) < 1e-5);
+    }
+    QVERIFY(!vds::MotionModuleOptions::fromYaml(YAML::Load("{heads: 2}")).spatialPosition);
+    QVERIFY(vds::MotionModuleOptions::fromYaml(YAML::Load("{spatial_position: true}")).toYaml()["spatial_position"].as<bool>());
   }
 
   void freshVideoUNetIsImageUNetPerFrame() {
@@ -280,6 +329,7 @@ class ModelsVideoTest : public QObject {
     VDS_EXPECT_THROW_MSG(vds::I2VUNetOptions::fromYaml(YAML::Load("first_frame_mask: true\nspatial: {in_channels: 8}")),
                          vds::ConfigError, "2 x latent_channels + 1");
   }
+
 };
 
 QTEST_GUILESS_MAIN(ModelsVideoTest)
