@@ -552,6 +552,8 @@ class I2VPretraining : public LatentDiffusionPretraining {
                     0.01, 10));
     s.add(makeField(key(job_, "first_frame_mask"), FieldType::Bool, YAML::Node(false),
                     "Adds an input channel that marks frame 0 as the conditioning frame (models/i2v_unet.h)."));
+    s.add(makeField(key(job_, "first_frame_channels"), FieldType::Bool, YAML::Node(false),
+                    "Adds input channels that hold the first frame's latent on frame 0 only (models/i2v_unet.h)."));
     s.add(withRange(makeField(key(job_, "sigma_max"), FieldType::Float, YAML::Node(700.0),
                               "Largest sampling sigma (SVD's 700, specs/003 §3.3)."),
                     1, 1e4));
@@ -565,6 +567,7 @@ class I2VPretraining : public LatentDiffusionPretraining {
     I2VUNetOptions io;
     io.latentChannels = vo.spatial.outChannels;
     io.firstFrameMask = ctx.config.get<bool>(key(job_, "first_frame_mask"));
+    io.firstFrameChannels = ctx.config.get<bool>(key(job_, "first_frame_channels"));
     io.video = vo;
     io.video.spatial.inChannels = io.inputChannels();
     io.video.spatial.timeEmbedScale = I2VUNetOptions{}.video.spatial.timeEmbedScale;

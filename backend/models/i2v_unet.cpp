@@ -20,6 +20,7 @@ I2VUNetOptions I2VUNetOptions::fromYaml(const YAML::Node& node) {
   I2VUNetOptions o;
   OptionsReader r(node, "i2v_unet");
   r.read("latent_channels", o.latentChannels).read("first_frame_mask", o.firstFrameMask);
+  r.read("first_frame_channels", o.firstFrameChannels);
   VideoUNetOptions defaults = defaultVideo();
   defaults.spatial.inChannels = o.inputChannels();
   defaults.spatial.outChannels = o.latentChannels;
@@ -27,8 +28,10 @@ I2VUNetOptions I2VUNetOptions::fromYaml(const YAML::Node& node) {
   o.video.motion = MotionModuleOptions::fromYaml(r.nested("motion"), r.path("motion"), defaults.motion);
   r.rejectUnknown();
   requireOption(o.video.spatial.inChannels == o.inputChannels(), "i2v_unet", "spatial.in_channels",
-                o.firstFrameMask ? "must be 2 x latent_channels + 1 (noisy latents, first-frame latent, mask)"
-                                 : "must be 2 x latent_channels (noisy latents + first-frame latent)");
+                std::string("must be ") + (o.firstFrameChannels ? "3" : "2") + " x latent_channels" +
+                    (o.firstFrameMask ? " + 1" : "") + " (noisy latents, first-frame latent" +
+                    (o.firstFrameChannels ? ", first-frame latent on frame 0 only" : "") +
+                    (o.firstFrameMask ? ", mask" : "") + ")");
   requireOption(o.video.spatial.outChannels == o.latentChannels, "i2v_unet", "spatial.out_channels",
                 "must equal latent_channels");
   return o;
@@ -38,6 +41,7 @@ YAML::Node I2VUNetOptions::toYaml() const {
   YAML::Node n = video.toYaml();
   n["latent_channels"] = latentChannels;
   n["first_frame_mask"] = firstFrameMask;
+  n["first_frame_channels"] = firstFrameChannels;
   return n;
 }
 
@@ -53,12 +57,20 @@ torch::Tensor I2VUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& 
               "I2VUNet expects x [B,F,C,h,w] and firstFrameLatent [B,C,h,w], got ", x.sizes(), " and ",
               firstFrameLatent.sizes());
   const auto first = firstFrameLatent.unsqueeze(1).expand_as(x);
-  if (!i2vOptions_.firstFrameMask) return VideoUNetImpl::forward(torch::cat({x, first}, 2), cNoise, context);
+  std::vector<torch::Tensor> inputs = {x, first};
   const int64_t b = x.size(0), frames = x.size(1);
-  const auto present = firstFrameLatent.flatten(1).ne(0).any(1).to(x.dtype());  // [B]
-  auto mask = torch::zeros({b, frames, 1, x.size(3), x.size(4)}, x.options());
-  mask.select(1, 0).copy_(present.view({b, 1, 1, 1}));  // broadcast over the frame's pixels
-  return VideoUNetImpl::forward(torch::cat({x, first, mask}, 2), cNoise, context);
+  if (i2vOptions_.firstFrameChannels) {  // the condition on frame 0, zeros on the others
+    auto own = torch::zeros_like(x);
+    own.select(1, 0).copy_(firstFrameLatent);
+    inputs.push_back(own);
+  }
+  if (i2vOptions_.firstFrameMask) {
+    const auto present = firstFrameLatent.flatten(1).ne(0).any(1).to(x.dtype());  // [B]
+    auto mask = torch::zeros({b, frames, 1, x.size(3), x.size(4)}, x.options());
+    mask.select(1, 0).copy_(present.view({b, 1, 1, 1}));  // broadcast over the frame's pixels
+    inputs.push_back(mask);
+  }
+  return VideoUNetImpl::forward(torch::cat(inputs, 2), cNoise, context);
 }
 
 }  // namespace vds

@@ -10,6 +10,13 @@
 // their frame positions) can tell which frame must reproduce the condition. A first-frame
 // latent that is all zeros is guidance's unconditional branch: its mask is 0 as well.
 //
+// With first_frame_channels, latent_channels more input channels hold the condition on
+// frame 0 and zeros on the other frames (as image-to-video models that pad the image latent
+// with empty frames do), beside the repeated copy. Reproducing the condition on frame 0 is
+// then a function of that frame's own input, which the per-frame spatial layers can learn;
+// with the repeated copy alone (or a mask, which it has to multiply with the copy) every
+// frame sees the same condition.
+//
 // The text context is optional: with an undefined context the cross-attention layers are
 // skipped (the same as ImageUNet), rather than fed a learned null context, so that an
 // image-only teacher needs no text encoder at all. Train with caption dropout using the
@@ -22,14 +29,18 @@ namespace vds {
 struct I2VUNetOptions {
   int64_t latentChannels = 4;
   bool firstFrameMask = false;
+  bool firstFrameChannels = false;
   // spatial in/out channels must be inputChannels() and latentChannels
   VideoUNetOptions video = defaultVideo();
 
-  int64_t inputChannels() const { return 2 * latentChannels + (firstFrameMask ? 1 : 0); }
+  int64_t inputChannels() const {
+    return (firstFrameChannels ? 3 : 2) * latentChannels + (firstFrameMask ? 1 : 0);
+  }
 
   static VideoUNetOptions defaultVideo();
   static I2VUNetOptions fromYaml(const YAML::Node& node);
-  // The same keys as video_unet plus latent_channels and first_frame_mask.
+  // The same keys as video_unet plus latent_channels, first_frame_mask and
+  // first_frame_channels (absent in older packages: false).
   YAML::Node toYaml() const;
 };
 

@@ -330,6 +330,65 @@ class ModelsVideoTest : public QObject {
                          vds::ConfigError, "2 x latent_channels + 1");
   }
 
+  // first_frame_channels: the condition also enters on frame 0 alone. Equal noisy frames in
+  // give a frame 0 that differs from the others, which stay equal; a zero condition (the
+  // unconditional branch) leaves every frame equal; and the options round-trip.
+  void imageToVideoFirstFrameChannels() {
+    torch::manual_seed(4);
+    vds::I2VUNetOptions o;
+    o.video = tinyVideo();
+    o.video.spatial.timeEmbedScale = 250.0;
+    o.firstFrameChannels = true;
+    o.video.spatial.inChannels = 12;
+    QCOMPARE(o.inputChannels(), int64_t{12});
+    vds::I2VUNet own(o);
+    torch::NoGradGuard noGrad;
+    const auto x = torch::randn({2, 1, 4, 8, 8}).expand({2, 3, 4, 8, 8}).contiguous();
+    const auto cNoise = torch::tensor({-1.0f, 0.7f});
+    const auto first = torch::randn({2, 4, 8, 8});
+    auto out = own(x, cNoise, first);
+    QVERIFY(maxAbsDiff(out.select(1, 0), out.select(1, 1)) > 1e-4);
+    QCOMPARE(maxAbsDiff(out.select(1, 1), out.select(1, 2)), 0.0);
+    out = own(x, cNoise, torch::zeros_like(first));
+    QCOMPARE(maxAbsDiff(out.select(1, 0), out.select(1, 1)), 0.0);
+    // The extra channels are exactly the condition on frame 0. Give a plain I2VUNet the same
+    // weights, with the input convolution reading the condition from the extra channels
+    // instead of the repeated copy: frame 0 is then the plain UNet's frame 0 under the
+    // condition, and the other frames its output under a zero condition (a fresh video
+    // UNet denoises each frame alone).
+    o.firstFrameChannels = false;
+    o.video.spatial.inChannels = 8;
+    vds::I2VUNet plain(o);
+    {
+      auto source = plain->named_parameters(true);
+      for (auto& p : own->named_parameters(true)) {
+        const auto& q = *source.find(p.key());
+        if (p.key() == "spatial.conv_in.weight") {
+          p.value().zero_();
+          p.value().narrow(1, 0, 4).copy_(q.narrow(1, 0, 4));
+          p.value().narrow(1, 8, 4).copy_(q.narrow(1, 4, 4));
+        } else {
+          p.value().copy_(q);
+        }
+      }
+    }
+    const auto expected0 = plain(x, cNoise, first).select(1, 0);
+    const auto expectedRest = plain(x, cNoise, torch::zeros_like(first)).narrow(1, 1, 2);
+    out = own(x, cNoise, first);
+    QVERIFY(maxAbsDiff(out.select(1, 0), expected0) < 1e-5);
+    QVERIFY(maxAbsDiff(out.narrow(1, 1, 2), expectedRest) < 1e-5);
+    o.firstFrameChannels = true;
+    o.video.spatial.inChannels = 12;
+    const auto back = vds::I2VUNetOptions::fromYaml(YAML::Load(YAML::Dump(o.toYaml())));
+    QVERIFY(back.firstFrameChannels);
+    QVERIFY(!back.firstFrameMask);
+    QCOMPARE(back.inputChannels(), int64_t{12});
+    o.firstFrameMask = true;
+    QCOMPARE(o.inputChannels(), int64_t{13});
+    QVERIFY(!vds::I2VUNetOptions::fromYaml(YAML::Load("latent_channels: 4")).firstFrameChannels);
+    VDS_EXPECT_THROW_MSG(vds::I2VUNetOptions::fromYaml(YAML::Load("first_frame_channels: true\nspatial: {in_channels: 8}")),
+                         vds::ConfigError, "3 x latent_channels");
+  }
 };
 
 QTEST_GUILESS_MAIN(ModelsVideoTest)

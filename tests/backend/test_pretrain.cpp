@@ -251,6 +251,16 @@ class PretrainTest : public QObject {
     QCOMPARE(convIn.size(1), 2 * latent + 1);
     QVERIFY(torch::equal(convIn.narrow(1, 0, latent), teacherIn));
     QCOMPARE(convIn.narrow(1, latent, latent + 1).abs().max().item<double>(), 0.0);
+
+    // With first-frame channels, latent_channels more zero input channels.
+    runJob(jobYaml("i2v", 1, "    base: " + (dir_ / "t2v").string() + "\n    first_frame_channels: true\n    lr: 0\n"),
+           dir_ / "run-i2v-own", dir_ / "i2v-own", "denoise");
+    vds::GenerationModels own = vds::GenerationModels::load(dir_ / "i2v-own");
+    QVERIFY(own.model.i2vUNet()->i2vOptions().firstFrameChannels);
+    const torch::Tensor ownIn = vds::namedState(*own.model.module).at("spatial.conv_in.weight");
+    QCOMPARE(ownIn.size(1), 3 * latent);
+    QVERIFY(torch::equal(ownIn.narrow(1, 0, latent), teacherIn));
+    QCOMPARE(ownIn.narrow(1, latent, 2 * latent).abs().max().item<double>(), 0.0);
   }
 
   void offsetNoiseShapeIsOneValuePerSampleAndChannel() {
