@@ -22,6 +22,24 @@ vds::ImageUNetOptions tinySpatial() {
   return o;
 }
 
+// Image-to-video inputs: two clips of 3 equal noisy frames, their noise levels and
+// conditions. A fresh video UNet denoises each frame alone, so equal frames stay equal
+// unless something marks frame 0.
+struct EqualFrames {
+  torch::Tensor x = torch::randn({2, 1, 4, 8, 8}).expand({2, 3, 4, 8, 8}).contiguous();
+  torch::Tensor cNoise = torch::tensor({-1.0f, 0.7f});
+  torch::Tensor first = torch::randn({2, 4, 8, 8});
+};
+
+// A lone motion module on 8 channels.
+vds::MotionModuleOptions tinyMotion() {
+  vds::MotionModuleOptions o;
+  o.channels = 8;
+  o.heads = 2;
+  o.maxGroups = 4;
+  return o;
+}
+
 vds::VideoUNetOptions tinyVideo() {
   vds::VideoUNetOptions o;
   o.spatial = tinySpatial();
@@ -54,10 +72,7 @@ class ModelsVideoTest : public QObject {
   void init() { torch::manual_seed(11); }
 
   void freshMotionModuleIsIdentity() {
-    vds::MotionModuleOptions o;
-    o.channels = 8;
-    o.heads = 2;
-    o.maxGroups = 4;
+    vds::MotionModuleOptions o = tinyMotion();
     vds::MotionModule motion(o);
     auto h = torch::randn({6, 8, 4, 4});
     QCOMPARE(maxAbsDiff(motion(h, 3), h), 0.0);
@@ -68,10 +83,7 @@ class ModelsVideoTest : public QObject {
   // built frame by frame with torch::stack (proj_out is still zero, so the attention adds
   // nothing).
   void temporalConvStartsAtZeroAndConvolvesFramesAndPixels() {
-    vds::MotionModuleOptions o;
-    o.channels = 8;
-    o.heads = 2;
-    o.maxGroups = 4;
+    vds::MotionModuleOptions o = tinyMotion();
     o.temporalConv = true;
     vds::MotionModule motion(o);
     torch::NoGradGuard noGrad;
@@ -130,10 +142,7 @@ class ModelsVideoTest : public QObject {
       return (flat - flat.select(2, 0).unsqueeze(2)).abs().max().item<double>();
     };
     for (bool position : {false, true}) {
-      vds::MotionModuleOptions o;
-      o.channels = 8;
-      o.heads = 2;
-      o.maxGroups = 4;
+      vds::MotionModuleOptions o = tinyMotion();
       o.spatialPosition = position;
       vds::MotionModule motion(o);
       QCOMPARE(static_cast<bool>(motion->pos_proj), position);
@@ -305,9 +314,8 @@ class ModelsVideoTest : public QObject {
     o.video.spatial.inChannels = 9;
     vds::I2VUNet masked(o);
     torch::NoGradGuard noGrad;
-    const auto x = torch::randn({2, 1, 4, 8, 8}).expand({2, 3, 4, 8, 8}).contiguous();
-    const auto cNoise = torch::tensor({-1.0f, 0.7f});
-    const auto first = torch::randn({2, 4, 8, 8});
+    const EqualFrames in;
+    const auto &x = in.x, &cNoise = in.cNoise, &first = in.first;
     auto out = plain(x, cNoise, first);
     QCOMPARE(maxAbsDiff(out.select(1, 0), out.select(1, 1)), 0.0);
     out = masked(x, cNoise, first);
@@ -343,9 +351,8 @@ class ModelsVideoTest : public QObject {
     QCOMPARE(o.inputChannels(), int64_t{12});
     vds::I2VUNet own(o);
     torch::NoGradGuard noGrad;
-    const auto x = torch::randn({2, 1, 4, 8, 8}).expand({2, 3, 4, 8, 8}).contiguous();
-    const auto cNoise = torch::tensor({-1.0f, 0.7f});
-    const auto first = torch::randn({2, 4, 8, 8});
+    const EqualFrames in;
+    const auto &x = in.x, &cNoise = in.cNoise, &first = in.first;
     auto out = own(x, cNoise, first);
     QVERIFY(maxAbsDiff(out.select(1, 0), out.select(1, 1)) > 1e-4);
     QCOMPARE(maxAbsDiff(out.select(1, 1), out.select(1, 2)), 0.0);
