@@ -39,8 +39,7 @@ struct MotionModuleOptions {
   int64_t contextDim = 0;  // set by the video UNet from its spatial context_dim; not in YAML
 
   // Reads heads, layers, ff_mult, max_groups, text_attention, temporal_conv and
-  // spatial_position; absent keys
-  // keep `defaults`.
+  // spatial_position; absent keys keep `defaults`.
   static MotionModuleOptions fromYaml(const YAML::Node& node) { return fromYaml(node, "motion", MotionModuleOptions()); }
   static MotionModuleOptions fromYaml(const YAML::Node& node, const std::string& section,
                                       const MotionModuleOptions& defaults);
@@ -68,9 +67,10 @@ class MotionModuleImpl : public torch::nn::Module {
 };
 TORCH_MODULE(MotionModule);
 
-// The Fourier features of spatial_position for an H x W map: [H*W, 4*kPositionFrequencies],
-// row y*W + x holding sin and cos of pi*2^k*u for u = y' then x', k = 0..kPositionFrequencies-1,
-// where u' = (2u + 1)/size - 1 is the pixel centre in (-1, 1).
+// The Fourier features of spatial_position for an H x W map: [H*W, 4*kPositionFrequencies].
+// Row y*W + x is [sin(f_k v), cos(f_k v), sin(f_k u), cos(f_k u)] over k = 0..K-1 (each a run
+// of K values), with f_k = pi*2^k, v = (2y + 1)/H - 1 and u = (2x + 1)/W - 1 the pixel
+// centre in (-1, 1).
 inline constexpr int64_t kPositionFrequencies = 3;
 torch::Tensor spatialFourierFeatures(int64_t height, int64_t width, const torch::TensorOptions& options);
 
