@@ -173,7 +173,9 @@ class Avdm2Distillation : public Method {
     so.learningRate = c.get<double>(key("lr_motion"));
     so.weightDecay = c.get<double>(key("weight_decay"));
     const double spatialScale = so.learningRate > 0 ? c.get<double>(key("lr_spatial")) / so.learningRate : 0.0;
-    so.lrScale = [spatialScale](const std::string& name) { return name.rfind("motion.", 0) == 0 ? 1.0 : spatialScale; };
+    so.lrScale = [spatialScale](const std::string& name) {
+      return VideoUNetImpl::isMotionParameter(name) ? 1.0 : spatialScale;
+    };
     ctx.slots.add(slot::kStudent, student_.ptr(), so);
     // Optional EMA of the student (trainer.ema_decay), starting from the teacher like the
     // student; it is what previews sample and what the export holds.

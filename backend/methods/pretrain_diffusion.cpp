@@ -437,8 +437,8 @@ class MotionPretraining : public LatentDiffusionPretraining {
     s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:image-base"),
                     "The image package whose layers become the frozen spatial part."));
     s.add(makeField(key(job_, "motion_architecture"), FieldType::Map, YAML::Node(YAML::NodeType::Map),
-                    "MotionModuleOptions overrides (heads, layers, ff_mult; text_attention: true adds "
-                    "cross-attention to the caption)."));
+                    "MotionModuleOptions overrides (heads, layers, ff_mult; text_attention, temporal_conv, "
+                    "spatial_position and frame_embedding add parts, off by default: models/motion_module.h)."));
     s.add(withRange(makeField(key(job_, "spatial_lr_scale"), FieldType::Float, YAML::Node(0.0),
                               "Learning rate of the spatial (image) layers relative to the motion modules. 0 keeps "
                               "them frozen, as AnimateDiff does; above 0 the whole video UNet trains, so the "
@@ -490,7 +490,9 @@ class MotionPretraining : public LatentDiffusionPretraining {
     const double spatialScale = ctx.config.get<double>(key(job_, "spatial_lr_scale"));
     if (spatialScale > 0) {
       SlotOptions whole = o;
-      whole.lrScale = [spatialScale](const std::string& name) { return name.rfind("motion.", 0) == 0 ? 1.0 : spatialScale; };
+      whole.lrScale = [spatialScale](const std::string& name) {
+        return VideoUNetImpl::isMotionParameter(name) ? 1.0 : spatialScale;
+      };
       ctx.slots.add(slot::kModel, network_, whole);
     } else {
       ctx.slots.add(slot::kModel, network_, o, video_->motionParameters());

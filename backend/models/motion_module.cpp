@@ -15,7 +15,7 @@ MotionModuleOptions MotionModuleOptions::fromYaml(const YAML::Node& node, const 
   OptionsReader r(node, section);
   r.read("heads", o.heads).read("layers", o.layers).read("ff_mult", o.ffMult).read("max_groups", o.maxGroups);
   r.read("text_attention", o.textAttention).read("temporal_conv", o.temporalConv);
-  r.read("spatial_position", o.spatialPosition);
+  r.read("spatial_position", o.spatialPosition).read("frame_embedding", o.frameEmbedding);
   r.rejectUnknown();
   requireOption(o.heads > 0, section, "heads", "must be positive");
   requireOption(o.layers > 0, section, "layers", "must be positive");
@@ -31,6 +31,7 @@ YAML::Node MotionModuleOptions::toYaml() const {
   n["text_attention"] = textAttention;
   n["temporal_conv"] = temporalConv;
   n["spatial_position"] = spatialPosition;
+  n["frame_embedding"] = frameEmbedding;
   return n;
 }
 

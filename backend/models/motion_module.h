@@ -36,10 +36,19 @@ struct MotionModuleOptions {
   // where the object is in each frame (it starts where its whole trip fits), which is a
   // function of both. Absent in older packages: false.
   bool spatialPosition = false;
+  // A learnt embedding of each frame's index added to the spatial UNet's timestep
+  // embedding (YAML frame_embedding), so that the ResBlocks of every frame know which frame
+  // they draw. It is read by the video UNet, not by the modules: it belongs to the motion
+  // architecture because it is what the video model adds to the image model. Its projection
+  // starts at zero, so the spatial part starts out as the image UNet. A direction places an
+  // object by frame (left early, right late, under "moving right"), and without it only the
+  // motion modules know the frame, while the caption's layout is drawn by the spatial
+  // cross-attention, which does not. Absent in older packages: false.
+  bool frameEmbedding = false;
   int64_t contextDim = 0;  // set by the video UNet from its spatial context_dim; not in YAML
 
-  // Reads heads, layers, ff_mult, max_groups, text_attention, temporal_conv and
-  // spatial_position; absent keys keep `defaults`.
+  // Reads heads, layers, ff_mult, max_groups, text_attention, temporal_conv,
+  // spatial_position and frame_embedding; absent keys keep `defaults`.
   static MotionModuleOptions fromYaml(const YAML::Node& node) { return fromYaml(node, "motion", MotionModuleOptions()); }
   static MotionModuleOptions fromYaml(const YAML::Node& node, const std::string& section,
                                       const MotionModuleOptions& defaults);

@@ -157,11 +157,16 @@ ImageUNetImpl::ImageUNetImpl(const ImageUNetOptions& options) : options_(options
   conv_out = register_module("conv_out", nn::Conv2d(nn::Conv2dOptions(ch, o.outChannels, 3).padding(1)));
 }
 
-torch::Tensor ImageUNetImpl::timeEmbedding(const torch::Tensor& t, int64_t n, torch::ScalarType dtype) {
+torch::Tensor ImageUNetImpl::timeEmbedding(const torch::Tensor& t, int64_t n, torch::ScalarType dtype,
+                                           const torch::Tensor& extra) {
   TORCH_CHECK(t.numel() == n || t.numel() == 1, "ImageUNet: t needs one value per sample or one for all");
   const auto tFlat = t.reshape({-1}).expand({n});
   auto emb = sinusoidalEmbedding(tFlat * options_.timeEmbedScale, options_.baseChannels).to(dtype);
-  return time_fc2(torch::silu(time_fc1(emb)));
+  auto out = time_fc2(torch::silu(time_fc1(emb)));
+  if (!extra.defined()) return out;
+  TORCH_CHECK(extra.dim() == 2 && extra.size(0) == n && extra.size(1) == out.size(1),
+              "ImageUNet: extraEmbedding must be [", n, ",", out.size(1), "], got ", extra.sizes());
+  return out + extra.to(out.scalar_type());
 }
 
 torch::Tensor ImageUNetImpl::checkedContext(const torch::Tensor& x, const torch::Tensor& context) const {
@@ -199,9 +204,9 @@ torch::Tensor ImageUNetImpl::downPath(const torch::Tensor& x, const torch::Tenso
 }
 
 torch::Tensor ImageUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context,
-                                     const BlockHook& afterBlock) {
+                                     const BlockHook& afterBlock, const torch::Tensor& extraEmbedding) {
   const torch::Tensor ctx = checkedContext(x, context);
-  const torch::Tensor emb = timeEmbedding(t, x.size(0), x.scalar_type());
+  const torch::Tensor emb = timeEmbedding(t, x.size(0), x.scalar_type(), extraEmbedding);
   int64_t blockIndex = 0;
   auto hooked = [&](const torch::Tensor& h) -> torch::Tensor {
     const int64_t index = blockIndex++;
@@ -223,9 +228,10 @@ torch::Tensor ImageUNetImpl::forward(const torch::Tensor& x, const torch::Tensor
 }
 
 std::vector<torch::Tensor> ImageUNetImpl::encode(const torch::Tensor& x, const torch::Tensor& t,
-                                                 const torch::Tensor& context, const BlockHook& afterBlock) {
+                                                 const torch::Tensor& context, const BlockHook& afterBlock,
+                                                 const torch::Tensor& extraEmbedding) {
   const torch::Tensor ctx = checkedContext(x, context);
-  const torch::Tensor emb = timeEmbedding(t, x.size(0), x.scalar_type());
+  const torch::Tensor emb = timeEmbedding(t, x.size(0), x.scalar_type(), extraEmbedding);
   std::vector<torch::Tensor> features;
   int64_t blockIndex = 0;
   auto hooked = [&](const torch::Tensor& h) -> torch::Tensor {

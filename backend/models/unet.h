@@ -91,13 +91,15 @@ class ImageUNetImpl : public torch::nn::Module {
   explicit ImageUNetImpl(const ImageUNetOptions& options = {});
   // x [N,C,h,w]; t [N] (or one value for all); context [N,L,D] or undefined (cross-attention
   // skipped, e.g. unconditional training without a text encoder). A model built with
-  // contextDim == 0 ignores the context.
+  // contextDim == 0 ignores the context. `extraEmbedding` [N, resolvedTimeEmbedDim()], when
+  // defined, is added to the timestep embedding that every ResBlock reads (the video UNet's
+  // frame embedding).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context = {},
-                        const BlockHook& afterBlock = nullptr);
+                        const BlockHook& afterBlock = nullptr, const torch::Tensor& extraEmbedding = {});
   // The encoder half (down path and middle block) alone: the output of every encoder block
   // [N,C,h,w] in execution order, after `afterBlock` (the discriminator's feature taps).
   std::vector<torch::Tensor> encode(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context = {},
-                                    const BlockHook& afterBlock = nullptr);
+                                    const BlockHook& afterBlock = nullptr, const torch::Tensor& extraEmbedding = {});
   // Number of encoder blocks (the first encoderBlocks() block indices), and the spatial
   // downsampling factor of each one's output.
   int64_t encoderBlocks() const;
@@ -113,7 +115,8 @@ class ImageUNetImpl : public torch::nn::Module {
   torch::nn::GroupNorm norm_out{nullptr};
 
  private:
-  torch::Tensor timeEmbedding(const torch::Tensor& t, int64_t n, torch::ScalarType dtype);
+  // The timestep embedding [n, D] plus `extra` when defined.
+  torch::Tensor timeEmbedding(const torch::Tensor& t, int64_t n, torch::ScalarType dtype, const torch::Tensor& extra);
   torch::Tensor checkedContext(const torch::Tensor& x, const torch::Tensor& context) const;
   // conv_in, the down levels and the middle block; returns the middle block's output.
   torch::Tensor downPath(const torch::Tensor& x, const torch::Tensor& emb, const torch::Tensor& ctx,

@@ -33,10 +33,17 @@ VideoUNetImpl::VideoUNetImpl(const VideoUNetOptions& options) : options_(options
     mo.contextDim = options.spatial.contextDim;
     motion->push_back(MotionModule(mo));
   }
+  if (options.motion.frameEmbedding) {
+    frame_embed = register_module(
+        "frame_embed", torch::nn::Linear(options.spatial.baseChannels, options.spatial.resolvedTimeEmbedDim()));
+    torch::NoGradGuard noGrad;
+    frame_embed->weight.zero_();
+    frame_embed->bias.zero_();
+  }
 }
 
 VideoUNetImpl::FrameInputs VideoUNetImpl::frameInputs(const torch::Tensor& x, const torch::Tensor& t,
-                                                      const torch::Tensor& context) const {
+                                                      const torch::Tensor& context) {
   TORCH_CHECK(x.dim() == 5, "VideoUNet expects x [B,F,C,h,w], got ", x.sizes());
   const int64_t b = x.size(0), frames = x.size(1);
   FrameInputs in;
@@ -50,6 +57,11 @@ VideoUNetImpl::FrameInputs VideoUNetImpl::frameInputs(const torch::Tensor& x, co
     TORCH_CHECK(context.dim() == 3 && (context.size(0) == b || context.size(0) == 1), "VideoUNet expects context [B,L,D]");
     in.context = context.expand({b, context.size(1), context.size(2)}).repeat_interleave(frames, 0);
   }
+  if (frame_embed) {
+    const auto index = torch::arange(frames, torch::TensorOptions().dtype(torch::kFloat32).device(x.device()));
+    const auto perFrame = frame_embed(sinusoidalEmbedding(index, options_.spatial.baseChannels).to(x.scalar_type()));
+    in.embedding = perFrame.repeat({b, 1});  // row b*F + f is frame f
+  }
   return in;
 }
 
@@ -59,7 +71,7 @@ torch::Tensor VideoUNetImpl::forward(const torch::Tensor& x, const torch::Tensor
   auto afterBlock = [&](int64_t index, const torch::Tensor& h) {
     return motion[static_cast<size_t>(index)]->as<MotionModuleImpl>()->forward(h, frames, in.context);
   };
-  auto out = spatial->forward(x.flatten(0, 1), in.t, in.context, afterBlock);
+  auto out = spatial->forward(x.flatten(0, 1), in.t, in.context, afterBlock, in.embedding);
   return out.view({b, frames, out.size(1), out.size(2), out.size(3)});
 }
 
@@ -70,7 +82,7 @@ std::vector<torch::Tensor> VideoUNetImpl::encode(const torch::Tensor& x, const t
   auto afterBlock = [&](int64_t index, const torch::Tensor& h) {
     return motion[static_cast<size_t>(index)]->as<MotionModuleImpl>()->forward(h, frames, in.context);
   };
-  return spatial->encode(x.flatten(0, 1), in.t, in.context, afterBlock);
+  return spatial->encode(x.flatten(0, 1), in.t, in.context, afterBlock, in.embedding);
 }
 
 static std::string shapeText(at::IntArrayRef sizes) {
@@ -99,7 +111,16 @@ void VideoUNetImpl::loadSpatialState(const std::map<std::string, torch::Tensor>&
 
 std::vector<torch::Tensor> VideoUNetImpl::spatialParameters() const { return spatial->parameters(); }
 
-std::vector<torch::Tensor> VideoUNetImpl::motionParameters() const { return motion->parameters(); }
+std::vector<torch::Tensor> VideoUNetImpl::motionParameters() const {
+  std::vector<torch::Tensor> out = motion->parameters();
+  if (frame_embed)
+    for (const auto& p : frame_embed->parameters()) out.push_back(p);
+  return out;
+}
+
+bool VideoUNetImpl::isMotionParameter(const std::string& name) {
+  return name.rfind("motion.", 0) == 0 || name.rfind("frame_embed.", 0) == 0;
+}
 
 
 }  // namespace vds

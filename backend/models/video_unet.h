@@ -40,18 +40,27 @@ class VideoUNetImpl : public torch::nn::Module {
   // ModelPackageError naming it, and nothing is copied.
   void loadSpatialState(const std::map<std::string, torch::Tensor>& imageUNetState);
   std::vector<torch::Tensor> spatialParameters() const;
+  // The motion modules' parameters and frame_embed's: everything the image UNet lacks.
   std::vector<torch::Tensor> motionParameters() const;
+  // Whether a named parameter of this module (as named_parameters() names it) is one of
+  // motionParameters().
+  static bool isMotionParameter(const std::string& name);
 
   const VideoUNetOptions& options() const { return options_; }
 
   ImageUNet spatial{nullptr};
   torch::nn::ModuleList motion{nullptr};
+  // motion.frame_embedding only: the sinusoidal embedding of a frame's index (frames
+  // counted from 0 in each clip) -> an offset of the spatial timestep embedding; zero at
+  // initialisation. Trained with the motion modules (motionParameters()).
+  torch::nn::Linear frame_embed{nullptr};
 
  private:
   struct FrameInputs {
     torch::Tensor t, context;  // one timestep and one context row per frame
+    torch::Tensor embedding;   // frame_embed's offset per frame [B*F, D], or undefined
   };
-  FrameInputs frameInputs(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) const;
+  FrameInputs frameInputs(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context);
   VideoUNetOptions options_;
 };
 TORCH_MODULE(VideoUNet);

@@ -1,5 +1,6 @@
 // Motion modules, the video UNet and the image-to-video UNet: identity at start, frame
 // interaction once trained, strict loading of image UNet weights, options YAML.
+#include <algorithm>
 #include <cmath>
 
 #include "core/errors.h"
@@ -209,6 +210,55 @@ class ModelsVideoTest : public QObject {
       else
         QCOMPARE(maxAbsDiff(a.select(0, 1), b.select(0, 1)), 0.0);
     }
+  }
+
+  // frame_embedding: a fresh model is still the image UNet per frame; the offset goes into
+  // the timestep embedding (a constant offset equals raising time_fc2's bias by it); a
+  // trained one draws equal frames differently, which nothing else in a fresh video UNet
+  // can; its parameters count as motion parameters.
+  void frameEmbeddingTellsFramesApart() {
+    auto o = tinyVideo();
+    o.motion.frameEmbedding = true;
+    vds::VideoUNet video(o);
+    torch::NoGradGuard noGrad;
+    Inputs in;
+    QVERIFY(maxAbsDiff(video(in.x, in.t, in.context), perFrame(video->spatial, in.x, in.t, in.context)) < 1e-6);
+
+    const auto beta = torch::randn({video->spatial->options().resolvedTimeEmbedDim()});
+    video->frame_embed->bias.copy_(beta);  // the same offset for every frame
+    vds::ImageUNet shifted(tinySpatial());
+    {
+      auto state = vds::namedState(*video->spatial);
+      for (auto& [name, tensor] : vds::namedState(*shifted)) tensor.copy_(state.at(name));
+      shifted->time_fc2->bias.add_(beta);
+    }
+    QVERIFY(maxAbsDiff(video(in.x, in.t, in.context), perFrame(shifted, in.x, in.t, in.context)) < 1e-5);
+
+    const auto equal = torch::randn({2, 1, 4, 8, 8}).expand({2, 3, 4, 8, 8}).contiguous();
+    auto frameSpread = [&](vds::VideoUNet& model) {
+      const auto out = model(equal, in.t, in.context);
+      return std::max(maxAbsDiff(out.select(1, 1), out.select(1, 0)), maxAbsDiff(out.select(1, 2), out.select(1, 0)));
+    };
+    QVERIFY(frameSpread(video) < 1e-6);  // a per-frame bias alone does not tell frames apart
+    video->frame_embed->weight.normal_(0.0, 0.5);
+    QVERIFY(frameSpread(video) > 1e-3);
+    vds::VideoUNet plain(tinyVideo());
+    QVERIFY(!plain->frame_embed);
+    QVERIFY(frameSpread(plain) < 1e-6);
+
+    int64_t motion = 0, all = 0;
+    for (const auto& p : video->motionParameters()) motion += p.numel();
+    for (const auto& p : video->parameters()) all += p.numel();
+    int64_t spatial = 0;
+    for (const auto& p : video->spatialParameters()) spatial += p.numel();
+    QCOMPARE(spatial + motion, all);
+    QVERIFY(vds::VideoUNetImpl::isMotionParameter("frame_embed.weight"));
+    QVERIFY(vds::VideoUNetImpl::isMotionParameter("motion.0.proj_out.bias"));
+    QVERIFY(!vds::VideoUNetImpl::isMotionParameter("spatial.time_fc2.bias"));
+
+    // Packages written before the option have no key: no frame embedding.
+    QVERIFY(!vds::VideoUNetOptions::fromYaml(YAML::Load("motion: {heads: 2}")).motion.frameEmbedding);
+    QVERIFY(vds::VideoUNetOptions::fromYaml(YAML::Load(YAML::Dump(o.toYaml()))).motion.frameEmbedding);
   }
 
   void textAttentionNeedsATextConditionedSpatialUNet() {

@@ -118,6 +118,17 @@ class PretrainTest : public QObject {
     for (const auto& [name, value] : vds::namedState(*video.videoUNet()->spatial))
       QVERIFY2(torch::equal(value, imageState.at(name)), name.c_str());
 
+    // frame_embedding trains with the motion modules (from zero), also while the spatial
+    // part stays frozen, and the package keeps it.
+    runJob(jobYaml("motion", 2, "    base: " + (dir_ / "image").string() +
+                                    "\n    motion_architecture: {heads: 2, frame_embedding: true}\n"),
+           dir_ / "run-motion-frame", dir_ / "t2v-frame", "denoise");
+    vds::LoadedDiffusionModel videoFrame = vds::loadDiffusionModel(dir_ / "t2v-frame");
+    QVERIFY(videoFrame.videoUNet()->frame_embed);
+    QVERIFY(videoFrame.videoUNet()->frame_embed->weight.abs().max().item<double>() > 0);
+    for (const auto& [name, value] : vds::namedState(*videoFrame.videoUNet()->spatial))
+      QVERIFY2(torch::equal(value, imageState.at(name)), name.c_str());
+
     // The caption probe reads the trained package: one row per level, a finite gap per
     // variant, and results that do not depend on the batch size. The empty caption moves
     // the text context the most (every word changes), and an image model is refused.
