@@ -112,9 +112,9 @@ void VideoUNetImpl::loadSpatialState(const std::map<std::string, torch::Tensor>&
 std::vector<torch::Tensor> VideoUNetImpl::spatialParameters() const { return spatial->parameters(); }
 
 std::vector<torch::Tensor> VideoUNetImpl::motionParameters() const {
-  std::vector<torch::Tensor> out = motion->parameters();
-  if (frame_embed)
-    for (const auto& p : frame_embed->parameters()) out.push_back(p);
+  std::vector<torch::Tensor> out;
+  for (const auto& item : named_parameters())
+    if (isMotionParameter(item.key())) out.push_back(item.value());
   return out;
 }
 
