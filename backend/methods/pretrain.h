@@ -25,6 +25,20 @@ std::string packageReference(const std::filesystem::path& packageDir, const std:
 // The shape of offset noise (`method.JOB.offset_noise`) for the latent `x0`: one value per
 // sample and channel, broadcast over frames and pixels.
 std::vector<int64_t> offsetNoiseShape(const torch::Tensor& x0);
+// `method.motion.clean_first_frame` on one batch: frame 0 of each clip whose `clean` [B]
+// flag is true becomes the clean latent (x0's frame 0) at timestep 0, and drops out of the
+// loss. x0 and xt are [B,F,C,h,w], t holds the clips' timesteps [B].
+struct CleanFirstFrame {
+  torch::Tensor xt;          // the network input [B,F,C,h,w]
+  torch::Tensor t;           // one timestep per frame [B*F], float
+  torch::Tensor lossFrames;  // [B,F]: 1 where a frame's error counts, 0 on the clean frames
+};
+CleanFirstFrame withCleanFirstFrame(const torch::Tensor& x0, const torch::Tensor& xt, const torch::Tensor& t,
+                                   const torch::Tensor& clean);
+// Each sample's mean squared error [B] between pred and target: over all their elements,
+// or, with lossFrames [B,F], over the frames where it is 1 (videos [B,F,...]).
+torch::Tensor perSampleError(const torch::Tensor& pred, const torch::Tensor& target,
+                             const torch::Tensor& lossFrames = {});
 // P2 weights (Choi et al. 2022) of samples at cumulative alphas abar:
 // 1/(k + SNR)^gamma with SNR = abar/(1 - abar).
 torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma, double k = 1.0);

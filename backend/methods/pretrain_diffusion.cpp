@@ -75,6 +75,39 @@ torch::Tensor directionContrastLoss(const torch::Tensor& msePositive, const torc
   return hinge.sum() / valid.sum().clamp_min(1).to(ratio.dtype());
 }
 
+CleanFirstFrame withCleanFirstFrame(const torch::Tensor& x0, const torch::Tensor& xt, const torch::Tensor& t,
+                                   const torch::Tensor& clean) {
+  if (x0.dim() != 5 || xt.sizes() != x0.sizes())
+    throw DataError("clean first frame: expected latents [B,F,C,h,w] of one shape, got " + c10::str(x0.sizes()) +
+                    " and " + c10::str(xt.sizes()));
+  const int64_t b = x0.size(0), frames = x0.size(1);
+  if (t.numel() != b || clean.numel() != b)
+    throw DataError("clean first frame: expected " + std::to_string(b) + " timesteps and flags, got " +
+                    std::to_string(t.numel()) + " and " + std::to_string(clean.numel()));
+  const torch::Tensor cleanFloat = clean.reshape({b}).to(x0.device(), torch::kFloat);
+  torch::Tensor frame0 = torch::zeros({1, frames}, cleanFloat.options());
+  frame0.index_put_({0, 0}, 1.0);
+  const torch::Tensor replaced = cleanFloat.view({b, 1}) * frame0;  // [B,F]: 1 on frame 0 of clean clips
+  CleanFirstFrame out;
+  const torch::Tensor r = replaced.view({b, frames, 1, 1, 1}).to(xt.scalar_type());
+  out.xt = xt * (1 - r) + x0 * r;
+  out.t = (t.reshape({b, 1}).to(torch::kFloat).expand({b, frames}) * (1 - replaced.to(torch::kFloat))).reshape({-1});
+  out.lossFrames = 1 - replaced;
+  return out;
+}
+
+torch::Tensor perSampleError(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& lossFrames) {
+  const torch::Tensor squared = (pred - target).pow(2);
+  if (!lossFrames.defined()) return squared.flatten(1).mean(1);
+  if (squared.dim() < 3 || lossFrames.dim() != 2 || lossFrames.size(0) != squared.size(0) ||
+      lossFrames.size(1) != squared.size(1))
+    throw DataError("per-sample error: frame weights " + c10::str(lossFrames.sizes()) + " do not match " +
+                    c10::str(squared.sizes()));
+  const torch::Tensor perFrame = squared.flatten(2).mean(2);  // [B,F]
+  const torch::Tensor w = lossFrames.to(perFrame.scalar_type());
+  return (perFrame * w).sum(1) / w.sum(1).clamp_min(1.0);
+}
+
 torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma, double k) {
   const torch::Tensor snr = alphasCumprod / (1 - alphasCumprod);
   return (k + snr).pow(-gamma);
@@ -130,6 +163,7 @@ class LatentDiffusionPretraining : public Method {
       offsetNoise_ = ctx.config.get<double>(key(job_, "offset_noise"));
       p2Gamma_ = ctx.config.get<double>(key(job_, "p2_gamma"));
       p2K_ = ctx.config.get<double>(key(job_, "p2_k"));
+      if (kind() == kKindVideoUNet) cleanFirstFrame_ = ctx.config.get<double>(key(job_, "clean_first_frame"));
     }
     buildNetworks(ctx);
     autoencoder_->module->to(ctx.device);
@@ -228,10 +262,22 @@ class LatentDiffusionPretraining : public Method {
     const torch::Tensor a = abar.sqrt().view(view), s = (1 - abar).sqrt().view(view);
     torch::Tensor eps = ctx.randn(x0.sizes());
     if (offsetNoise_ > 0) eps = eps + offsetNoise_ * ctx.randn(offsetNoiseShape(x0));
-    const torch::Tensor xt = a * x0 + s * eps;
-    const torch::Tensor pred = runNetwork(xt, t.to(torch::kFloat), context);
+    torch::Tensor xt = a * x0 + s * eps;
+    torch::Tensor tNet = t.to(torch::kFloat), lossFrames;
+    if (cleanFirstFrame_ > 0 && !isImageJob()) {
+      const torch::Tensor clean = ctx.rand({n}) < cleanFirstFrame_;
+      CleanFirstFrame c = withCleanFirstFrame(x0, xt, tNet, clean);
+      xt = c.xt;
+      tNet = c.t;
+      lossFrames = c.lossFrames;
+    }
+    const torch::Tensor pred = runNetwork(xt, tNet, context);
     const torch::Tensor weights = p2Gamma_ == 0 ? torch::Tensor() : p2Weights(abar, p2Gamma_, p2K_);
-    torch::Tensor loss = p2Gamma_ == 0 ? torch::mse_loss(pred, eps) : (weights * (pred - eps).pow(2).flatten(1).mean(1)).mean();
+    const torch::Tensor error = perSampleError(pred, eps, lossFrames);
+    // (mse_loss where it equals error.mean(), so runs without these options add up as before)
+    torch::Tensor loss = p2Gamma_ != 0         ? (weights * error).mean()
+                         : lossFrames.defined() ? error.mean()
+                                                : torch::mse_loss(pred, eps);
     lastContrast_.reset();
     if (directionContrast_ > 0 && !isImageJob()) {
       // The same noisy clips under captions whose directions are all wrong must be
@@ -252,10 +298,9 @@ class LatentDiffusionPretraining : public Method {
       }
       const torch::Tensor validMask = torch::tensor(std::vector<int64_t>(valid.begin(), valid.end())).to(ctx.device) > 0;
       if (validMask.any().item<bool>()) {
-        const torch::Tensor negPred = runNetwork(xt, t.to(torch::kFloat), encodeText(ctx, negatives));
-        const torch::Tensor contrast =
-            directionContrastLoss((pred - eps).pow(2).flatten(1).mean(1), (negPred - eps).pow(2).flatten(1).mean(1),
-                                  validMask, directionContrastMargin_, weights);
+        const torch::Tensor negPred = runNetwork(xt, tNet, encodeText(ctx, negatives));
+        const torch::Tensor contrast = directionContrastLoss(error, perSampleError(negPred, eps, lossFrames), validMask,
+                                                             directionContrastMargin_, weights);
         lastContrast_ = contrast.item<double>();
         loss = loss + directionContrast_ * contrast;
       }
@@ -290,6 +335,7 @@ class LatentDiffusionPretraining : public Method {
     const fs::path textRef = textEncoderTrains() ? textDir : textEncoderPath_;
     PackageInfo info = trainedPackageInfo(ctx, packageName(ctx), packageDescription());
     if (offsetNoise_ > 0) info.training["offset_noise"] = offsetNoise_;
+    if (cleanFirstFrame_ > 0) info.training["clean_first_frame"] = cleanFirstFrame_;
     if (p2Gamma_ > 0) {
       info.training["p2_gamma"] = p2Gamma_;
       info.training["p2_k"] = p2K_;
@@ -340,6 +386,7 @@ class LatentDiffusionPretraining : public Method {
 
   std::string job_;
   double offsetNoise_ = 0;  // method.JOB.offset_noise; eps jobs only
+  double cleanFirstFrame_ = 0;  // method.motion.clean_first_frame
   double p2Gamma_ = 0;      // method.JOB.p2_gamma; eps jobs only
   double p2K_ = 1;          // method.JOB.p2_k; eps jobs only
   double directionContrast_ = 0, directionContrastMargin_ = 0;  // motion job only
@@ -463,6 +510,12 @@ class MotionPretraining : public LatentDiffusionPretraining {
                               "amplifies. With p2_gamma each sample's hinge takes its P2 weight, as its denoising "
                               "error does. Costs one more forward and backward per step. 0 is off."),
                     0, 100));
+    s.add(withRange(makeField(key(job_, "clean_first_frame"), FieldType::Float, YAML::Node(0.0),
+                              "Probability that a training clip's frame 0 is given clean, at timestep 0, with no "
+                              "loss on it: the teacher then also learns image-to-video, in which the object's start "
+                              "is known and the caption's direction tells where it goes. Sampling from noise is "
+                              "unchanged. 0 is off."),
+                    0, 1));
     s.add(withRange(makeField(key(job_, "direction_contrast_margin"), FieldType::Float, YAML::Node(0.02),
                               "Relative margin of direction_contrast: the wrong-direction error must reach "
                               "(1 + margin) times the true caption's."),

@@ -196,6 +196,15 @@ class PretrainTest : public QObject {
     QCOMPARE(trainingOf("t2v-contrast")["direction_contrast"].as<double>(), 1.0);
     QCOMPARE(trainingOf("t2v-contrast")["direction_contrast_margin"].as<double>(), 0.5);
 
+    // clean_first_frame: the job trains (finite losses) and records the option; the
+    // transform itself is checked in cleanFirstFrameIsClosedForm.
+    const auto cleanLoss =
+        runJob(jobYaml("motion", 2, motion + "    clean_first_frame: 1\n"), dir_ / "run-motion-clean", dir_ / "t2v-clean", "denoise");
+    QCOMPARE(cleanLoss.size(), size_t{2});
+    QVERIFY(cleanLoss.front() != motionLoss.front());
+    QCOMPARE(trainingOf("t2v-clean")["clean_first_frame"].as<double>(), 1.0);
+    QVERIFY(!trainingOf("t2v")["clean_first_frame"]);
+
     // With text_lr_scale the text encoder trains with the video UNet and is exported beside
     // the teacher ("NAME-text-encoder"), which references it; the base's text encoder, which
     // the image and style models keep using, is left as it was.
@@ -296,6 +305,34 @@ class PretrainTest : public QObject {
     QVERIFY(std::abs(vds::p2Weights(abar, 1.0, 0.05)[1].item<double>() - 1 / 0.3) < 1e-12);
     VDS_EXPECT_THROW_MSG(vds::parseRunConfig("method:\n  name: i2v\n  i2v:\n    p2_gamma: 1\n", "i.yaml"),
                          vds::ConfigError, "unknown key 'method.i2v.p2_gamma'");
+  }
+
+  // method.motion.clean_first_frame: the flagged clips' frame 0 becomes the clean latent at
+  // timestep 0 and leaves the loss; nothing else changes.
+  void cleanFirstFrameIsClosedForm() {
+    torch::manual_seed(3);
+    const torch::Tensor x0 = torch::randn({3, 4, 2, 2, 2}), xt = torch::randn({3, 4, 2, 2, 2});
+    const vds::CleanFirstFrame c =
+        vds::withCleanFirstFrame(x0, xt, torch::tensor({10.0f, 500.0f, 999.0f}), torch::tensor({true, false, true}));
+    QVERIFY(torch::equal(c.xt[0][0], x0[0][0]));
+    QVERIFY(torch::equal(c.xt[2][0], x0[2][0]));
+    QVERIFY(torch::equal(c.xt[1], xt[1]));
+    QVERIFY(torch::equal(c.xt.narrow(1, 1, 3), xt.narrow(1, 1, 3)));
+    QVERIFY(torch::equal(c.t, torch::tensor({0.f, 10.f, 10.f, 10.f, 500.f, 500.f, 500.f, 500.f, 0.f, 999.f, 999.f, 999.f})));
+    QVERIFY(torch::equal(c.lossFrames, torch::tensor({0.f, 1.f, 1.f, 1.f, 1.f, 1.f, 1.f, 1.f, 0.f, 1.f, 1.f, 1.f}).view({3, 4})));
+    // Errors: frame 0 of every clip off by 5 (25 per element), frame 2 of clip 1 off by 2 (4).
+    torch::Tensor target = torch::zeros({3, 4, 2, 2, 2});
+    target.select(1, 0).fill_(5.0);
+    target[1][2].fill_(2.0);
+    const torch::Tensor pred = torch::zeros_like(target);
+    const torch::Tensor counted = vds::perSampleError(pred, target, c.lossFrames);
+    QVERIFY(torch::allclose(counted, torch::tensor({0.0f, 7.25f, 0.0f})));
+    QVERIFY(torch::allclose(vds::perSampleError(pred, target), torch::tensor({6.25f, 7.25f, 6.25f})));
+    VDS_EXPECT_THROW_MSG(vds::perSampleError(pred, target, torch::ones({3, 3})), vds::DataError, "frame weights");
+    VDS_EXPECT_THROW_MSG(vds::withCleanFirstFrame(x0, xt, torch::zeros({2}), torch::zeros({3}, torch::kBool)),
+                         vds::DataError, "3 timesteps");
+    VDS_EXPECT_THROW_MSG(vds::parseRunConfig("method:\n  name: image\n  image:\n    clean_first_frame: 0.5\n", "i.yaml"),
+                         vds::ConfigError, "unknown key 'method.image.clean_first_frame'");
   }
 
   void directionNegativesAndContrastHinge() {
