@@ -386,10 +386,10 @@ class LatentDiffusionPretraining : public Method {
 
   std::string job_;
   double offsetNoise_ = 0;  // method.JOB.offset_noise; eps jobs only
-  double cleanFirstFrame_ = 0;  // method.motion.clean_first_frame
   double p2Gamma_ = 0;      // method.JOB.p2_gamma; eps jobs only
   double p2K_ = 1;          // method.JOB.p2_k; eps jobs only
   double directionContrast_ = 0, directionContrastMargin_ = 0;  // motion job only
+  double cleanFirstFrame_ = 0;                                 // method.motion.clean_first_frame
   std::optional<double> lastContrast_;                         // the last step's hinge, when computed
   std::optional<LoadedAutoencoder> autoencoder_;
   fs::path autoencoderPath_, textEncoderPath_;
@@ -510,16 +510,16 @@ class MotionPretraining : public LatentDiffusionPretraining {
                               "amplifies. With p2_gamma each sample's hinge takes its P2 weight, as its denoising "
                               "error does. Costs one more forward and backward per step. 0 is off."),
                     0, 100));
+    s.add(withRange(makeField(key(job_, "direction_contrast_margin"), FieldType::Float, YAML::Node(0.02),
+                              "Relative margin of direction_contrast: the wrong-direction error must reach "
+                              "(1 + margin) times the true caption's."),
+                    0, 10));
     s.add(withRange(makeField(key(job_, "clean_first_frame"), FieldType::Float, YAML::Node(0.0),
                               "Probability that a training clip's frame 0 is given clean, at timestep 0, with no "
                               "loss on it: the teacher then also learns image-to-video, in which the object's start "
                               "is known and the caption's direction tells where it goes. Sampling from noise is "
                               "unchanged. 0 is off."),
                     0, 1));
-    s.add(withRange(makeField(key(job_, "direction_contrast_margin"), FieldType::Float, YAML::Node(0.02),
-                              "Relative margin of direction_contrast: the wrong-direction error must reach "
-                              "(1 + margin) times the true caption's."),
-                    0, 10));
   }
   std::string kind() const override { return kKindVideoUNet; }
 
