@@ -84,10 +84,8 @@ CleanFirstFrame withCleanFirstFrame(const torch::Tensor& x0, const torch::Tensor
   if (t.numel() != b || clean.numel() != b)
     throw DataError("clean first frame: expected " + std::to_string(b) + " timesteps and flags, got " +
                     std::to_string(t.numel()) + " and " + std::to_string(clean.numel()));
-  const torch::Tensor cleanFloat = clean.reshape({b}).to(x0.device(), torch::kFloat);
-  torch::Tensor frame0 = torch::zeros({1, frames}, cleanFloat.options());
-  frame0.index_put_({0, 0}, 1.0);
-  const torch::Tensor replaced = cleanFloat.view({b, 1}) * frame0;  // [B,F]: 1 on frame 0 of clean clips
+  torch::Tensor replaced = torch::zeros({b, frames}, x0.options().dtype(torch::kFloat));  // 1: frame 0 of a clean clip
+  replaced.select(1, 0).copy_(clean.reshape({b}));
   CleanFirstFrame out;
   const torch::Tensor r = replaced.view({b, frames, 1, 1, 1}).to(xt.scalar_type());
   out.xt = xt * (1 - r) + x0 * r;
@@ -264,7 +262,7 @@ class LatentDiffusionPretraining : public Method {
     if (offsetNoise_ > 0) eps = eps + offsetNoise_ * ctx.randn(offsetNoiseShape(x0));
     torch::Tensor xt = a * x0 + s * eps;
     torch::Tensor tNet = t.to(torch::kFloat), lossFrames;
-    if (cleanFirstFrame_ > 0 && !isImageJob()) {
+    if (cleanFirstFrame_ > 0) {  // video jobs only (setup)
       const torch::Tensor clean = ctx.rand({n}) < cleanFirstFrame_;
       CleanFirstFrame c = withCleanFirstFrame(x0, xt, tNet, clean);
       xt = c.xt;

@@ -246,7 +246,6 @@ class ModelsVideoTest : public QObject {
     QVERIFY(!plain->frame_embed);
     QVERIFY(frameSpread(plain) < 1e-6);
 
-
     // Packages written before the option have no key: no frame embedding.
     QVERIFY(!vds::VideoUNetOptions::fromYaml(YAML::Load("motion: {heads: 2}")).motion.frameEmbedding);
     QVERIFY(vds::VideoUNetOptions::fromYaml(YAML::Load(YAML::Dump(o.toYaml()))).motion.frameEmbedding);
