@@ -161,7 +161,13 @@ class LatentDiffusionPretraining : public Method {
       offsetNoise_ = ctx.config.get<double>(key(job_, "offset_noise"));
       p2Gamma_ = ctx.config.get<double>(key(job_, "p2_gamma"));
       p2K_ = ctx.config.get<double>(key(job_, "p2_k"));
-      if (kind() == kKindVideoUNet) cleanFirstFrame_ = ctx.config.get<double>(key(job_, "clean_first_frame"));
+      if (kind() == kKindVideoUNet) {
+        cleanFirstFrame_ = ctx.config.get<double>(key(job_, "clean_first_frame"));
+        prediction_ = diffusion::parseParameterisation(ctx.config.get<std::string>(key(job_, "prediction")));
+        if (prediction_ != diffusion::Parameterisation::eps && prediction_ != diffusion::Parameterisation::v)
+          throw ConfigError(key(job_, "prediction") + ": '" + diffusion::toString(prediction_) +
+                            "' is not one of eps, v");
+      }
     }
     buildNetworks(ctx);
     autoencoder_->module->to(ctx.device);
@@ -239,7 +245,8 @@ class LatentDiffusionPretraining : public Method {
     return d;
   }
 
-  // The eps-prediction DDPM loss (image, motion, style); i2v overrides diffusionLoss.
+  // The DDPM loss of the image, motion and style jobs: eps prediction, or v for a motion
+  // job that asks for it; i2v overrides diffusionLoss.
   virtual torch::Tensor diffusionLoss(TrainContext& ctx, const torch::Tensor& latents,
                                       const std::vector<std::string>& captions, const Batch&) {
     torch::Tensor x0 = latents;
@@ -270,12 +277,13 @@ class LatentDiffusionPretraining : public Method {
       lossFrames = c.lossFrames;
     }
     const torch::Tensor pred = runNetwork(xt, tNet, context);
+    const torch::Tensor target = prediction_ == diffusion::Parameterisation::v ? diffusion::vFromX0Eps(x0, eps, a, s) : eps;
     const torch::Tensor weights = p2Gamma_ == 0 ? torch::Tensor() : p2Weights(abar, p2Gamma_, p2K_);
-    const torch::Tensor error = perSampleError(pred, eps, lossFrames);
+    const torch::Tensor error = perSampleError(pred, target, lossFrames);
     // (mse_loss where it equals error.mean(), so runs without these options add up as before)
     torch::Tensor loss = p2Gamma_ != 0         ? (weights * error).mean()
                          : lossFrames.defined() ? error.mean()
-                                                : torch::mse_loss(pred, eps);
+                                                : torch::mse_loss(pred, target);
     lastContrast_.reset();
     if (directionContrast_ > 0 && !isImageJob()) {
       // The same noisy clips under captions whose directions are all wrong must be
@@ -297,7 +305,7 @@ class LatentDiffusionPretraining : public Method {
       const torch::Tensor validMask = torch::tensor(std::vector<int64_t>(valid.begin(), valid.end())).to(ctx.device) > 0;
       if (validMask.any().item<bool>()) {
         const torch::Tensor negPred = runNetwork(xt, tNet, encodeText(ctx, negatives));
-        const torch::Tensor contrast = directionContrastLoss(error, perSampleError(negPred, eps, lossFrames), validMask,
+        const torch::Tensor contrast = directionContrastLoss(error, perSampleError(negPred, target, lossFrames), validMask,
                                                              directionContrastMargin_, weights);
         lastContrast_ = contrast.item<double>();
         loss = loss + directionContrast_ * contrast;
@@ -388,6 +396,7 @@ class LatentDiffusionPretraining : public Method {
   double p2K_ = 1;          // method.JOB.p2_k; eps jobs only
   double directionContrast_ = 0, directionContrastMargin_ = 0;  // motion job only
   double cleanFirstFrame_ = 0;                                 // method.motion.clean_first_frame
+  diffusion::Parameterisation prediction_ = diffusion::Parameterisation::eps;  // method.motion.prediction
   std::optional<double> lastContrast_;                         // the last step's hinge, when computed
   std::optional<LoadedAutoencoder> autoencoder_;
   fs::path autoencoderPath_, textEncoderPath_;
@@ -518,11 +527,21 @@ class MotionPretraining : public LatentDiffusionPretraining {
                               "is known and the caption's direction tells where it goes. Sampling from noise is "
                               "unchanged. 0 is off."),
                     0, 1));
+    s.add(makeField(key(job_, "prediction"), FieldType::String, YAML::Node("eps"),
+                    "What the network predicts: eps (the noise, as the image base and AnimateDiff) or v "
+                    "(alpha eps - sigma x0, Salimans & Ho 2022). At the noisiest timesteps an eps network must "
+                    "pass its input through almost unchanged and carry the clip's layout in a small remainder "
+                    "(alpha/sigma = 0.068 at t = 999); a v network outputs about -x0 there. v needs "
+                    "spatial_lr_scale above 0. The package records it, so samplers and distillation follow."));
   }
   std::string kind() const override { return kKindVideoUNet; }
 
   void buildNetworks(TrainContext& ctx) override {
     LoadedDiffusionModel loaded = loadBase(ctx, kKindImageUNet);
+    if (prediction_ != diffusion::Parameterisation::eps && ctx.config.get<double>(key(job_, "spatial_lr_scale")) == 0)
+      throw ConfigError(key(job_, "prediction") + ": '" + diffusion::toString(prediction_) +
+                        "' needs the spatial layers to train (spatial_lr_scale above 0); frozen, they keep the "
+                        "image base's eps output");
     VideoUNetOptions vo;
     vo.spatial = loaded.imageUNet()->options();
     YAML::Node arch;
@@ -570,7 +589,10 @@ class MotionPretraining : public LatentDiffusionPretraining {
   torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) override {
     return video_->forward(x, t, context);
   }
-  void describeDiffusion(const TrainContext&, DiffusionSpec& d) const override { describeEpsDdpm(d); }
+  void describeDiffusion(const TrainContext&, DiffusionSpec& d) const override {
+    describeEpsDdpm(d);
+    d.parameterisation = prediction_;
+  }
   std::string packageName(const TrainContext&) const override { return "shapes-t2v-teacher"; }
   void recordTraining(const TrainContext& ctx, PackageInfo& info) const override {
     const double spatialScale = ctx.config.get<double>(key(job_, "spatial_lr_scale"));

@@ -205,6 +205,31 @@ class PretrainTest : public QObject {
     QCOMPARE(trainingOf("t2v-clean")["clean_first_frame"].as<double>(), 1.0);
     QVERIFY(!trainingOf("t2v")["clean_first_frame"]);
 
+    // prediction: v trains against alpha eps - sigma x0 instead of eps. The first step sees
+    // the same network, batch, timesteps and noise as the eps run, so only the target
+    // differs; the package records v, and the sampler and the caption probe read it.
+    const std::string trained = motion + "    spatial_lr_scale: 1\n";
+    const auto epsLoss = runJob(jobYaml("motion", 1, trained), dir_ / "run-motion-eps", dir_ / "t2v-eps", "denoise");
+    const auto vLoss = runJob(jobYaml("motion", 1, trained + "    prediction: v\n"), dir_ / "run-motion-v", dir_ / "t2v-v",
+                              "denoise");
+    QVERIFY2(std::abs(vLoss.front() - epsLoss.front()) > 1e-3 * epsLoss.front(),
+             qPrintable(QString("%1 vs %2").arg(vLoss.front()).arg(epsLoss.front())));
+    QVERIFY(vds::loadDiffusionModel(dir_ / "t2v-v").spec.parameterisation == vds::diffusion::Parameterisation::v);
+    QVERIFY(vds::loadDiffusionModel(dir_ / "t2v-eps").spec.parameterisation == vds::diffusion::Parameterisation::eps);
+    vds::CaptionProbeOptions vProbe;
+    vProbe.model = dir_ / "t2v-v";
+    vProbe.n = 2;
+    vProbe.levels = 2;
+    vProbe.draws = 1;
+    for (const auto& row : vds::probeCaptions(vProbe).rows) QVERIFY(std::isfinite(row.loss) && row.loss > 0);
+    // Frozen spatial layers would keep the image base's eps output; other values are refused.
+    VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("motion", 1, motion + "    prediction: v\n"), "v.yaml"),
+                                         vds::RunPaths(dir_ / "run-v-frozen"), nullptr),
+                         vds::ConfigError, "method.motion.prediction: 'v' needs the spatial layers to train");
+    VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("motion", 1, trained + "    prediction: x0\n"), "x.yaml"),
+                                         vds::RunPaths(dir_ / "run-x0"), nullptr),
+                         vds::ConfigError, "method.motion.prediction: 'x0' is not one of eps, v");
+
     // With text_lr_scale the text encoder trains with the video UNet and is exported beside
     // the teacher ("NAME-text-encoder"), which references it; the base's text encoder, which
     // the image and style models keep using, is left as it was.
