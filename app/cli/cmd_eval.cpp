@@ -38,6 +38,7 @@ struct EvalArgs {
   int size = 32, frames = 8;
   std::string jsonOut;
   bool pinFirstFrame = false;
+  bool guideTextOnly = false;
   bool samplingGiven = false;  // any of --sampler, --steps, --timesteps, --cfg on the command line
 };
 
@@ -59,6 +60,7 @@ MetricReport runModelEval(const EvalArgs& a) {
   o.targetStyle = a.style.empty() ? Style::plain : parseOption("--style", a.style, parseStyle);
   o.batchSize = a.batchSize;
   o.pinFirstFrame = a.pinFirstFrame;
+  o.guideTextOnly = a.guideTextOnly;
   ProgressBar bar(isatty(fileno(stderr)) != 0);
   MetricReport report = evaluateModel(o, [&bar](const ProgressUpdate& u) { bar(u); });
   bar.finish();
@@ -120,6 +122,9 @@ void registerEvalCommands(CLI::App& app) {
   eval->add_flag("--pin-first-frame", a->pinFirstFrame,
                  "Image-to-video models: frame 0 of every denoised estimate is the condition's latent "
                  "(sample --pin-first-frame)");
+  eval->add_flag("--guide-text-only", a->guideTextOnly,
+                 "Image-to-video models with --cfg: the unguided branch keeps the first frame, so guidance "
+                 "amplifies the caption alone (sample --guide-text-only)");
   eval->add_option("--json", a->jsonOut, "Write the report (metrics and every setting) as JSON to this file");
   eval->callback([a, eval] {
     a->samplingGiven =

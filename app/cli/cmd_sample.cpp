@@ -38,6 +38,7 @@ struct SampleArgs {
   int batchSize = 16;
   int scale = 4;
   bool pinFirstFrame = false;
+  bool guideTextOnly = false;
   bool samplingGiven = false;  // any of --sampler, --steps, --timesteps, --cfg on the command line
   VideoOutputArgs video;
 };
@@ -125,6 +126,7 @@ void runSample(SampleArgs a) {
   base.eta = a.eta;
   base.timesteps = a.timesteps;
   base.pinFirstFrame = a.pinFirstFrame;
+  base.guideTextOnly = a.guideTextOnly;
 
   torch::Tensor frame;
   if (!a.image.empty()) {
@@ -213,6 +215,9 @@ void registerSampleCommands(CLI::App& app) {
   sample->add_flag("--pin-first-frame", args->pinFirstFrame,
                    "Image-to-video models: replace frame 0 of every denoised estimate with the --image frame's "
                    "latent, so the clip starts from it exactly");
+  sample->add_flag("--guide-text-only", args->guideTextOnly,
+                   "Image-to-video models with --cfg: the unguided branch keeps the --image frame and drops only "
+                   "the prompt, so guidance amplifies the prompt alone (by default both are dropped, as in SVD)");
   addVideoOutputOptions(sample, args->video);
   sample->callback([args, sample] {
     args->samplingGiven = sample->count("--sampler") + sample->count("--steps") + sample->count("--timesteps") +

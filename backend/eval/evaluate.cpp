@@ -154,6 +154,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   base.spacing = o.spacing;
   base.timesteps = o.timesteps;
   base.pinFirstFrame = o.pinFirstFrame;
+  base.guideTextOnly = o.guideTextOnly;
   ProgressTracker tracker("generate", o.n, progress);
   std::vector<torch::Tensor> batches;
   double milliseconds = 0;
@@ -185,6 +186,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   s.batchSize = o.batchSize;
   s.stillImages = still;
   s.pinFirstFrame = o.pinFirstFrame;
+  s.guideTextOnly = o.guideTextOnly;
   s.modelPackages = {{"model", o.model.string()},
                      {"eval_net", o.evalNet.string()},
                      {"autoencoder", models.model.autoencoderPath().lexically_normal().string()}};

@@ -60,6 +60,7 @@ struct EvalOptions {
   int64_t batchSize = 16;            // clips per generation batch; the metrics do not depend on it
   int stillFrames = 8;               // image models: frames each generated image is held for
   bool pinFirstFrame = false;        // i2v: GenerateRequest::pinFirstFrame
+  bool guideTextOnly = false;        // i2v: GenerateRequest::guideTextOnly
 };
 
 // The real clips of one evaluation (see the file comment).

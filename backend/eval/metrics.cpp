@@ -250,6 +250,7 @@ nlohmann::json MetricReport::toJson() const {
       {"still_images", settings.stillImages},
       {"autoencoder_round_trip", settings.autoencoderRoundTrip},
       {"pin_first_frame", settings.pinFirstFrame},
+      {"guide_text_only", settings.guideTextOnly},
   };
   return {{"metrics", metrics}, {"settings", s}};
 }
@@ -302,6 +303,7 @@ std::string MetricReport::formatTable() const {
     out << "]";
     if (settings.stillImages) out << ", generated clips are still images";
     if (settings.pinFirstFrame) out << ", first frame pinned to the condition";
+    if (settings.guideTextOnly) out << ", guidance on the caption only";
     out << "\n";
   }
   for (const auto& [role, path] : settings.modelPackages) out << "  " << role << ": " << path << '\n';

@@ -51,6 +51,12 @@ struct GenerateRequest {
   // every level: the replacement method of conditional sampling, with which the other
   // frames are denoised against the true first frame at the noise level they were trained on.
   bool pinFirstFrame = false;
+  // i2v only, with cfg != 1: the unconditional branch keeps the first frame and drops only
+  // the caption, so guidance amplifies what the caption adds to the first frame (the text
+  // half of InstructPix2Pix's two-scale guidance with the image scale at 1). The i2v job
+  // drops caption and first frame independently, so that branch is trained. False: both
+  // are dropped (SVD's guidance), which also pushes away from the frame-free prediction.
+  bool guideTextOnly = false;
   // Video b of the batch is sample firstIndex + b: its initial noise comes from
   // deriveSeed(seed, {firstIndex + b}), so a video does not depend on the batch it is in.
   int64_t firstIndex = 0;
@@ -71,7 +77,7 @@ diffusion::X0Callback pinFirstFrame(diffusion::X0Callback x0, const torch::Tenso
 // Runs one request under NoGradGuard with every module in eval() mode.
 //  - Prompts are tokenized and encoded; with cfg != 1 the empty prompt is the
 //    unconditional context, and for i2v the unconditional first-frame latent is zero
-//    (as SVD's guidance drops the image condition).
+//    (as SVD's guidance drops the image condition) unless guideTextOnly keeps it.
 //  - Levels come from the package's schedule: DDPM timesteps picked with `spacing`, or
 //    Karras sigmas for EDM; `timesteps` replaces them when not empty.
 //  - Each video's initial noise is drawn alone from its own derived seed. Deterministic

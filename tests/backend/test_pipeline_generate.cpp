@@ -157,6 +157,32 @@ class PipelineGenerateTest : public QObject {
     VDS_EXPECT_THROW_MSG(vds::generate(*video_, video), vds::ConfigError, "pinning the first frame");
   }
 
+  // Text-only guidance keeps the first frame in the unguided branch. Under the empty prompt
+  // both branches are then the same input, so guidance at any weight returns the
+  // unguided sample; SVD's guidance, which drops the frame, does not. Under a caption the
+  // two guidances differ, and both stay one batched call per step.
+  void textOnlyGuidanceKeepsTheFirstFrame() {
+    auto r = request({"", ""}, 7, 1.0, SamplerKind::heun);
+    r.firstFrames = frames(2, 8);
+    const auto unguided = vds::generate(*i2v_, r);
+    r.cfg = 3.0;
+    const auto dropsFrame = vds::generate(*i2v_, r);
+    r.guideTextOnly = true;
+    const auto keepsFrame = vds::generate(*i2v_, r);
+    QVERIFY2(maxAbsDiff(keepsFrame.latents, unguided.latents) < 1e-5,
+             qPrintable(QString::number(maxAbsDiff(keepsFrame.latents, unguided.latents))));
+    QVERIFY(maxAbsDiff(dropsFrame.latents, unguided.latents) > 1e-3);
+    r.prompts = {kPrompts[0], kPrompts[1]};
+    const auto textGuided = vds::generate(*i2v_, r);
+    r.guideTextOnly = false;
+    const auto bothGuided = vds::generate(*i2v_, r);
+    QVERIFY(maxAbsDiff(textGuided.latents, bothGuided.latents) > 1e-3);
+    QCOMPARE(textGuided.nfe, bothGuided.nfe);
+    auto video = request({kPrompts[0]}, 1, 3.0);
+    video.guideTextOnly = true;
+    VDS_EXPECT_THROW_MSG(vds::generate(*video_, video), vds::ConfigError, "text-only guidance");
+  }
+
   void explicitTimestepsAreReplayed() {
     auto r = request({kPrompts[0]});
     r.timesteps = {999, 640.5, 200, 17};
