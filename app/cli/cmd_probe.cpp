@@ -40,6 +40,9 @@ void registerProbeCommands(CLI::App& app) {
   captions->add_option("--batch-size", a->options.batchSize, "Clips per batch (the results do not depend on it)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{4096}));
+  captions->add_flag("--drop-first-frame", a->options.dropFirstFrame,
+                     "Image-to-video models: condition on the zero first-frame latent (the unguided image branch), "
+                     "to see which words the model reads without a frame to start from");
   captions->add_option("--json", a->jsonOut, "Write the report as JSON to this file");
   captions->callback([a] {
     a->options.model = packageOption("--model", a->model);

@@ -97,6 +97,9 @@ CaptionProbeReport probeCaptions(const CaptionProbeOptions& o,
                       "; the probe needs a video model (video_unet or i2v_unet), since a direction needs motion");
   if (!m.textEncoder)
     throw ConfigError("caption probe: '" + o.model.string() + "' has no text encoder, so there is no caption to probe");
+  if (o.dropFirstFrame && !m.isImageToVideo())
+    throw ConfigError("caption probe: dropping the first frame needs an image-to-video model; '" + o.model.string() +
+                      "' is a " + m.model.kind);
   torch::NoGradGuard noGrad;
   m.model.module->eval();
   m.autoencoder.module->eval();
@@ -116,6 +119,7 @@ CaptionProbeReport probeCaptions(const CaptionProbeOptions& o,
   report.n = o.n;
   report.draws = o.draws;
   report.seed = o.seed;
+  report.dropFirstFrame = o.dropFirstFrame;
   report.variants = variants;
   report.contextDistance.assign(variants.size(), 0.0);
   std::vector<std::vector<double>> sums(levels.size(), std::vector<double>(variants.size() + 1, 0.0));
@@ -125,7 +129,10 @@ CaptionProbeReport probeCaptions(const CaptionProbeOptions& o,
     const torch::Tensor clips = real.heldout.slice(0, begin, end).to(device);
     const torch::Tensor x0 = m.autoencoder.module->encodeVideo(clips);
     torch::Tensor image;
-    if (m.isImageToVideo()) image = m.autoencoder.module->encode(clips.select(1, 0));
+    if (m.isImageToVideo()) {
+      image = m.autoencoder.module->encode(clips.select(1, 0));
+      if (o.dropFirstFrame) image = torch::zeros_like(image);
+    }
     std::vector<diffusion::Conditioning> conds;
     torch::Tensor trueContext;
     for (size_t v = 0; v <= variants.size(); ++v) {
@@ -186,7 +193,7 @@ std::string CaptionProbeReport::formatTable() const {
   }
   s << "\n";
   s << "settings: " << n << " held-out clips, " << draws << " noise draws per clip and level, seed " << seed
-    << ", model " << model << "\n";
+    << ", model " << model << (dropFirstFrame ? ", first frame dropped" : "") << "\n";
   return s.str();
 }
 
@@ -196,6 +203,7 @@ nlohmann::json CaptionProbeReport::toJson() const {
   j["n"] = n;
   j["draws"] = draws;
   j["seed"] = seed;
+  j["drop_first_frame"] = dropFirstFrame;
   j["variants"] = variants;
   j["context_distance"] = contextDistance;
   for (const Row& r : rows) j["levels"].push_back({{"t", r.t}, {"sigma_over_alpha", r.sigma}, {"loss", r.loss}, {"gap", r.gap}});

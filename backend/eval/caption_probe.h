@@ -51,6 +51,10 @@ struct CaptionProbeOptions {
   int draws = 4;                // noise draws per clip and level, >= 1
   uint64_t seed = 0;
   int64_t batchSize = 16;
+  // i2v only: condition on the zero first-frame latent, the unguided image branch that
+  // the i2v job trains at its caption-dropout rate, to see which words the model reads
+  // when it has no frame to start from (as a text-to-video model).
+  bool dropFirstFrame = false;
 };
 
 struct CaptionProbeReport {
@@ -63,6 +67,7 @@ struct CaptionProbeReport {
   int64_t n = 0;
   int draws = 0;
   uint64_t seed = 0;
+  bool dropFirstFrame = false;
   std::vector<std::string> variants;
   std::vector<double> contextDistance;  // per variant: mean relative L2 of the text context
   std::vector<Row> rows;

@@ -282,6 +282,15 @@ class PretrainTest : public QObject {
     for (const auto& row : i2vReport.rows)
       for (double g : row.gap) QVERIFY(std::isfinite(g));
     QVERIFY(!models.model.i2vUNet()->i2vOptions().firstFrameMask);
+    // Without the frame (the zero latent of the unguided image branch) the losses differ,
+    // and the report says so; a text-to-video model has no frame to drop.
+    i2vProbe.dropFirstFrame = true;
+    const vds::CaptionProbeReport dropped = vds::probeCaptions(i2vProbe);
+    QVERIFY(std::abs(dropped.rows[1].loss - i2vReport.rows[1].loss) > 1e-6 * i2vReport.rows[1].loss);
+    QVERIFY(dropped.formatTable().find("first frame dropped") != std::string::npos);
+    QCOMPARE(dropped.toJson()["drop_first_frame"].get<bool>(), true);
+    i2vProbe.model = dir_ / "t2v";
+    VDS_EXPECT_THROW_MSG(vds::probeCaptions(i2vProbe), vds::ConfigError, "dropping the first frame needs an image-to-video");
 
     // With the frame mask, the input convolution has one more channel. At learning rate 0
     // the export is the initialisation: the teacher's weights on the noisy-latent channels,
