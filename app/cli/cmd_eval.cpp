@@ -39,6 +39,7 @@ struct EvalArgs {
   std::string jsonOut;
   bool pinFirstFrame = false;
   bool guideTextOnly = false;
+  bool dropFirstFrame = false;
   bool samplingGiven = false;  // any of --sampler, --steps, --timesteps, --cfg on the command line
 };
 
@@ -61,6 +62,7 @@ MetricReport runModelEval(const EvalArgs& a) {
   o.batchSize = a.batchSize;
   o.pinFirstFrame = a.pinFirstFrame;
   o.guideTextOnly = a.guideTextOnly;
+  o.dropFirstFrame = a.dropFirstFrame;
   ProgressBar bar(isatty(fileno(stderr)) != 0);
   MetricReport report = evaluateModel(o, [&bar](const ProgressUpdate& u) { bar(u); });
   bar.finish();
@@ -125,6 +127,9 @@ void registerEvalCommands(CLI::App& app) {
   eval->add_flag("--guide-text-only", a->guideTextOnly,
                  "Image-to-video models with --cfg: the unguided branch keeps the first frame, so guidance "
                  "amplifies the caption alone (sample --guide-text-only)");
+  eval->add_flag("--drop-first-frame", a->dropFirstFrame,
+                 "Image-to-video models: generate from the caption alone (the zero first-frame latent of the "
+                 "unguided image branch), to score the model as a text-to-video one; no first-frame PSNR");
   eval->add_option("--json", a->jsonOut, "Write the report (metrics and every setting) as JSON to this file");
   eval->callback([a, eval] {
     a->samplingGiven =

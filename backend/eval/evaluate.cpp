@@ -155,6 +155,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   base.timesteps = o.timesteps;
   base.pinFirstFrame = o.pinFirstFrame;
   base.guideTextOnly = o.guideTextOnly;
+  base.dropFirstFrame = o.dropFirstFrame;
   ProgressTracker tracker("generate", o.n, progress);
   std::vector<torch::Tensor> batches;
   double milliseconds = 0;
@@ -171,7 +172,8 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   }
 
   const Style target = o.targetStyle.value_or(Style::plain);
-  const torch::Tensor firstFrames = models.isImageToVideo() ? real.heldout.select(1, 0) : torch::Tensor();
+  const torch::Tensor firstFrames =
+      models.isImageToVideo() && !o.dropFirstFrame ? real.heldout.select(1, 0) : torch::Tensor();
   MetricReport report = evaluateVideos(evalNet.module, torch::cat(batches), real, target, firstFrames);
   if (still) report.directionAccuracy.reset();  // a held image shows no motion
   report.millisecondsPerClip = milliseconds / static_cast<double>(o.n);
@@ -187,6 +189,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   s.stillImages = still;
   s.pinFirstFrame = o.pinFirstFrame;
   s.guideTextOnly = o.guideTextOnly;
+  s.dropFirstFrame = o.dropFirstFrame;
   s.modelPackages = {{"model", o.model.string()},
                      {"eval_net", o.evalNet.string()},
                      {"autoencoder", models.model.autoencoderPath().lexically_normal().string()}};

@@ -61,6 +61,7 @@ struct EvalOptions {
   int stillFrames = 8;               // image models: frames each generated image is held for
   bool pinFirstFrame = false;        // i2v: GenerateRequest::pinFirstFrame
   bool guideTextOnly = false;        // i2v: GenerateRequest::guideTextOnly
+  bool dropFirstFrame = false;       // i2v: GenerateRequest::dropFirstFrame (no first-frame PSNR then)
 };
 
 // The real clips of one evaluation (see the file comment).

@@ -251,6 +251,7 @@ nlohmann::json MetricReport::toJson() const {
       {"autoencoder_round_trip", settings.autoencoderRoundTrip},
       {"pin_first_frame", settings.pinFirstFrame},
       {"guide_text_only", settings.guideTextOnly},
+      {"drop_first_frame", settings.dropFirstFrame},
   };
   return {{"metrics", metrics}, {"settings", s}};
 }
@@ -304,6 +305,7 @@ std::string MetricReport::formatTable() const {
     if (settings.stillImages) out << ", generated clips are still images";
     if (settings.pinFirstFrame) out << ", first frame pinned to the condition";
     if (settings.guideTextOnly) out << ", guidance on the caption only";
+    if (settings.dropFirstFrame) out << ", first frame dropped (generated from the prompt alone)";
     out << "\n";
   }
   for (const auto& [role, path] : settings.modelPackages) out << "  " << role << ": " << path << '\n';

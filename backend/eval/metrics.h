@@ -142,6 +142,7 @@ struct MetricSettings {
   bool autoencoderRoundTrip = false;  // eval --real: the real clips went through an autoencoder first
   bool pinFirstFrame = false;  // i2v: frame 0 of every x0 estimate was the condition (GenerateRequest)
   bool guideTextOnly = false;  // i2v: the unguided branch kept the first frame (GenerateRequest)
+  bool dropFirstFrame = false;  // i2v: generated from the prompt alone, first-frame latent zero (GenerateRequest)
 };
 
 // The numbers of one evaluation. A metric not measured stays empty and prints as n/a.

@@ -47,9 +47,10 @@ void checkRequest(const GenerationModels& m, const GenerateRequest& r) {
     if (r.pinFirstFrame)
       throw ConfigError("generate: pinning the first frame needs an image-to-video model; '" +
                         m.model.package.dir().string() + "' is a " + m.model.kind);
-    if (r.guideTextOnly)
-      throw ConfigError("generate: text-only guidance keeps the first frame of an image-to-video model; '" +
-                        m.model.package.dir().string() + "' is a " + m.model.kind);
+    if (r.guideTextOnly || r.dropFirstFrame)
+      throw ConfigError(std::string("generate: ") + (r.guideTextOnly ? "text-only guidance keeps" : "dropping") +
+                        " the first frame of an image-to-video model; '" + m.model.package.dir().string() +
+                        "' is a " + m.model.kind);
     return;
   }
   const std::vector<int64_t> expected{batch, 3, m.frameHeight(), m.frameWidth()};
@@ -137,6 +138,7 @@ GenerateResult generate(GenerationModels& m, const GenerateRequest& r, const dif
   diffusion::Conditioning uncond{uncondContext, {}};
   if (m.isImageToVideo()) {
     cond.image = m.autoencoder.module->encode(r.firstFrames.to(torch::kFloat32));
+    if (r.dropFirstFrame) cond.image = torch::zeros_like(cond.image);
     if (guided) uncond.image = r.guideTextOnly ? cond.image : torch::zeros_like(cond.image);
   }
 

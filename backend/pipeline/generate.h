@@ -57,6 +57,10 @@ struct GenerateRequest {
   // drops caption and first frame independently, so that branch is trained. False: both
   // are dropped (SVD's guidance), which also pushes away from the frame-free prediction.
   bool guideTextOnly = false;
+  // i2v only: the first-frame latent is zero in every branch, the unguided image branch the
+  // i2v job trains at its caption-dropout rate, so the model draws each clip from its
+  // prompt alone, as a text-to-video model (firstFrames are still required, and ignored).
+  bool dropFirstFrame = false;
   // Video b of the batch is sample firstIndex + b: its initial noise comes from
   // deriveSeed(seed, {firstIndex + b}), so a video does not depend on the batch it is in.
   int64_t firstIndex = 0;

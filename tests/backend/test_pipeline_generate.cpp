@@ -183,6 +183,23 @@ class PipelineGenerateTest : public QObject {
     VDS_EXPECT_THROW_MSG(vds::generate(*video_, video), vds::ConfigError, "text-only guidance");
   }
 
+  // Dropping the first frame samples the i2v model from its prompt alone: the clip no
+  // longer depends on the frame given, and differs from the one drawn with it.
+  void droppedFirstFrameIsIgnored() {
+    auto r = request({kPrompts[0], kPrompts[1]}, 9, 2.0, SamplerKind::heun);
+    r.firstFrames = frames(2, 10);
+    const auto withFrame = vds::generate(*i2v_, r);
+    r.dropFirstFrame = true;
+    const auto a = vds::generate(*i2v_, r);
+    r.firstFrames = frames(2, 11);
+    const auto b = vds::generate(*i2v_, r);
+    QVERIFY(identical(a.latents, b.latents));
+    QVERIFY(maxAbsDiff(a.latents, withFrame.latents) > 1e-3);
+    auto video = request({kPrompts[0]});
+    video.dropFirstFrame = true;
+    VDS_EXPECT_THROW_MSG(vds::generate(*video_, video), vds::ConfigError, "dropping the first frame");
+  }
+
   void explicitTimestepsAreReplayed() {
     auto r = request({kPrompts[0]});
     r.timesteps = {999, 640.5, 200, 17};
