@@ -656,9 +656,18 @@ class Avdm2Distillation : public Method {
     return halves[1] + w * (halves[0] - halves[1]);
   }
 
+  // The time input of the teacher's network at DDPM timesteps t: t itself, or c_noise =
+  // ln(sigma/alpha)/4 for an EDM-preconditioned teacher. Its other input, c_in x/alpha, is
+  // x itself on a variance-preserving schedule, so the encoder takes x_t unchanged.
+  torch::Tensor teacherTime(const torch::Tensor& t) const {
+    if (!diffusion::isEdm(teacherSpec_.parameterisation)) return t;
+    const auto lv = levelsFor(t);
+    return (0.25 * (lv.sigma / lv.alpha).log()).to(t.device());
+  }
+
   torch::Tensor discriminate(const torch::Tensor& xt, const torch::Tensor& t, const torch::Tensor& context) {
     const bool useText = discText_;
-    std::vector<torch::Tensor> features = teacher_->encode(xt, t.to(xt.scalar_type()), useText ? context : torch::Tensor());
+    std::vector<torch::Tensor> features = teacher_->encode(xt, teacherTime(t).to(xt.scalar_type()), useText ? context : torch::Tensor());
     std::vector<torch::Tensor> tapped;
     for (int64_t tap : taps_) tapped.push_back(features.at(static_cast<size_t>(tap)));
     return head_->forward(tapped);

@@ -1,5 +1,5 @@
 // Pre-training jobs of the built-in world (ARCHITECTURE §5), each a Method on the
-// shared Trainer: `vdstudio-cli train {autoencoder,image,motion,style,i2v,evalnet}`.
+// shared Trainer: `vdstudio-cli train {autoencoder,image,motion,style,i2v,t2v,evalnet}`.
 #pragma once
 #include <filesystem>
 #include <memory>
@@ -14,6 +14,7 @@ std::unique_ptr<Method> makeImagePretraining();
 std::unique_ptr<Method> makeMotionPretraining();
 std::unique_ptr<Method> makeStylePretraining();
 std::unique_ptr<Method> makeI2VPretraining();
+std::unique_ptr<Method> makeFrameFreePretraining();
 std::unique_ptr<Method> makeEvalNetPretraining();
 
 // name, description and the run that trained it (steps, seed, method, data style).

@@ -3,9 +3,11 @@
 //  - motion: motion modules on plain videos, spatial layers frozen (the "AnimateDiff")
 //  - style:  the image UNet fine-tuned on one style (a "personalised SD1.5")
 //  - i2v:    an EDM (SVD v-style) video UNet conditioned on the first frame (the "SVD")
+//  - t2v:    the i2v network's frame-free branch fine-tuned as a text-to-video teacher
 // Previews export the model to a scratch package and sample it through the generation
 // pipeline, so previews, the CLI and evaluation all sample the same way.
 #include <cmath>
+#include <functional>
 #include <unistd.h>
 
 #include "core/errors.h"
@@ -126,9 +128,14 @@ class LatentDiffusionPretraining : public Method {
     s.add(withRange(makeField(key(job_, "caption_dropout"), FieldType::Float, YAML::Node(0.1),
                               "Probability of training on the empty prompt, which classifier-free guidance needs."),
                     0, 1));
-    // Options of the eps-loss jobs only. The EDM job (i2v, sigma_max 700) leaves no image
-    // mean in its noise and has its own loss weighting.
-    if (!isImageToVideo()) {
+    // Options of the eps-loss jobs only. The EDM jobs (i2v and t2v, log-normal sigma up to
+    // hundreds) leave no image mean in their noise and have their own loss weighting.
+    if (usesEdmLoss()) {
+      s.add(makeField(key(job_, "p_mean"), FieldType::Float, YAML::Node(0.0),
+                      "Mean of log sigma during training (EDM log-normal)."));
+      s.add(withRange(makeField(key(job_, "p_std"), FieldType::Float, YAML::Node(1.6), "Std of log sigma during training."),
+                      0.01, 10));
+    } else {
       s.add(withRange(makeField(key(job_, "offset_noise"), FieldType::Float, YAML::Node(0.0),
                                 "Standard deviation of a per-sample, per-channel constant added to the training "
                                 "noise. It hides the image mean that leaks through the last timesteps, so samples "
@@ -157,7 +164,7 @@ class LatentDiffusionPretraining : public Method {
 
   void setup(TrainContext& ctx) override {
     torch::manual_seed(static_cast<uint64_t>(ctx.config.get<int64_t>("run.seed")));
-    if (!isImageToVideo()) {  // the i2v job keeps the members' defaults (off)
+    if (!usesEdmLoss()) {  // the EDM jobs keep the members' defaults (off)
       offsetNoise_ = ctx.config.get<double>(key(job_, "offset_noise"));
       p2Gamma_ = ctx.config.get<double>(key(job_, "p2_gamma"));
       p2K_ = ctx.config.get<double>(key(job_, "p2_k"));
@@ -226,6 +233,8 @@ class LatentDiffusionPretraining : public Method {
   virtual void addJobFields(ConfigSchema& s) const = 0;
   virtual void buildNetworks(TrainContext& ctx) = 0;
   virtual bool isImageToVideo() const { return false; }
+  // Trains with edmLoss() (and the p_mean/p_std fields) rather than the DDPM eps/v loss.
+  virtual bool usesEdmLoss() const { return isImageToVideo(); }
   virtual bool textEncoderTrains() const { return false; }
   // Where a trained text encoder goes when text_encoder_export is empty.
   virtual fs::path defaultTextExport(const fs::path& exportDir) const {
@@ -312,6 +321,27 @@ class LatentDiffusionPretraining : public Method {
       }
     }
     return loss;
+  }
+
+  // EDM training (Karras et al. 2022, Eq. 2 and Table 1) with SVD's v-style c_out
+  // (specs/003 §3.2) and sigma_data 1: sigma ~ log-normal(p_mean, p_std), weight
+  // lambda = 1/c_out^2, written as an MSE on the network's raw output F against its
+  // effective target. `net` maps (c_in x_noisy, c_noise [B]) to F.
+  using EdmNetwork = std::function<torch::Tensor(const torch::Tensor& input, const torch::Tensor& cNoise)>;
+  torch::Tensor edmLoss(TrainContext& ctx, const torch::Tensor& latents, const EdmNetwork& net) {
+    const int64_t b = latents.size(0);
+    const double sigmaData = 1.0;
+    const torch::Tensor logSigma =
+        ctx.randn({b}) * ctx.config.get<double>(key(job_, "p_std")) + ctx.config.get<double>(key(job_, "p_mean"));
+    const torch::Tensor sigma = logSigma.exp().view({b, 1, 1, 1, 1});
+    const torch::Tensor noisy = latents + sigma * ctx.randn(latents.sizes());
+    const torch::Tensor s2 = sigma * sigma + sigmaData * sigmaData;
+    const torch::Tensor cSkip = sigmaData * sigmaData / s2;
+    const torch::Tensor cOut = -sigma * sigmaData / s2.sqrt();
+    const torch::Tensor cIn = 1.0 / s2.sqrt();
+    const torch::Tensor out = net(cIn * noisy, logSigma * 0.25);
+    const torch::Tensor target = (latents - cSkip * noisy) / cOut;
+    return torch::mse_loss(out, target);
   }
 
   virtual torch::Tensor runNetwork(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& context) = 0;
@@ -621,10 +651,6 @@ class I2VPretraining : public LatentDiffusionPretraining {
   void addJobFields(ConfigSchema& s) const override {
     s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:t2v-teacher"),
                     "The text-to-video package whose weights initialise the network (input layer widened)."));
-    s.add(makeField(key(job_, "p_mean"), FieldType::Float, YAML::Node(0.0),
-                    "Mean of log sigma during training (EDM log-normal)."));
-    s.add(withRange(makeField(key(job_, "p_std"), FieldType::Float, YAML::Node(1.6), "Std of log sigma during training."),
-                    0.01, 10));
     s.add(makeField(key(job_, "first_frame_mask"), FieldType::Bool, YAML::Node(false),
                     "Adds an input channel that marks frame 0 as the conditioning frame (models/i2v_unet.h)."));
     s.add(makeField(key(job_, "first_frame_channels"), FieldType::Bool, YAML::Node(false),
@@ -675,29 +701,16 @@ class I2VPretraining : public LatentDiffusionPretraining {
 
   torch::Tensor diffusionLoss(TrainContext& ctx, const torch::Tensor& latents, const std::vector<std::string>& captions,
                               const Batch&) override {
-    // EDM training (Karras et al. 2022, Eq. 2 and Table 1) with SVD's v-style c_out
-    // (specs/003 §3.2): sigma ~ log-normal, weight lambda = 1/c_out^2, written as an
-    // MSE on the network's raw output F against its effective target.
-    const int64_t b = latents.size(0);
-    const double sigmaData = 1.0;
-    const torch::Tensor logSigma =
-        ctx.randn({b}) * ctx.config.get<double>(key(job_, "p_std")) + ctx.config.get<double>(key(job_, "p_mean"));
-    const torch::Tensor sigma = logSigma.exp().view({b, 1, 1, 1, 1});
-    const torch::Tensor noisy = latents + sigma * ctx.randn(latents.sizes());
-    const torch::Tensor s2 = sigma * sigma + sigmaData * sigmaData;
-    const torch::Tensor cSkip = sigmaData * sigmaData / s2;
-    const torch::Tensor cOut = -sigma * sigmaData / s2.sqrt();
-    const torch::Tensor cIn = 1.0 / s2.sqrt();
-    const torch::Tensor cNoise = logSigma * 0.25;
-    // The first frame's latent conditions every frame; it is dropped (zeroed) with the
-    // caption-dropout rate so that guidance has an unconditional branch.
-    torch::Tensor first = latents.select(1, 0);
-    const torch::Tensor keep = (ctx.rand({b}) >= ctx.config.get<double>(key(job_, "caption_dropout"))).to(torch::kFloat);
-    first = first * keep.view({b, 1, 1, 1});
-    const torch::Tensor context = encodeText(ctx, captions);
-    const torch::Tensor out = i2v_->forward(cIn * noisy, cNoise, first, context);
-    const torch::Tensor target = (latents - cSkip * noisy) / cOut;
-    return torch::mse_loss(out, target);
+    return edmLoss(ctx, latents, [&](const torch::Tensor& input, const torch::Tensor& cNoise) {
+      // The first frame's latent conditions every frame; it is dropped (zeroed) with the
+      // caption-dropout rate so that guidance has an unconditional branch.
+      const int64_t b = latents.size(0);
+      torch::Tensor first = latents.select(1, 0);
+      const torch::Tensor keep =
+          (ctx.rand({b}) >= ctx.config.get<double>(key(job_, "caption_dropout"))).to(torch::kFloat);
+      first = first * keep.view({b, 1, 1, 1});
+      return i2v_->forward(input, cNoise, first, encodeText(ctx, captions));
+    });
   }
   torch::Tensor runNetwork(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&) override {
     throw std::logic_error("i2v uses its own loss");
@@ -715,11 +728,68 @@ class I2VPretraining : public LatentDiffusionPretraining {
   I2VUNet i2v_{nullptr};
 };
 
+// ---- t2v: the image-to-video teacher's frame-free branch as a text-to-video teacher ------
+// The i2v network sees its frame-free branch (a zero first-frame latent) at the caption-
+// dropout rate, and there it already draws better text-to-video clips than motion modules
+// trained on an image base (docs/results.md). This job cuts the first-frame inputs off
+// (frameFreeVideoUNet: same outputs) and fine-tunes the whole network on that branch alone.
+// The package keeps the EDM preconditioning and runs on the image base's DDPM schedule,
+// which the style models share, so DDIM sampling, the probe and AVDM2 take it as they take
+// any text-to-video teacher.
+class FrameFreePretraining : public LatentDiffusionPretraining {
+ public:
+  FrameFreePretraining() : LatentDiffusionPretraining("t2v") {}
+
+ protected:
+  double defaultLr() const override { return 1e-4; }
+  void addJobFields(ConfigSchema& s) const override {
+    s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:i2v-teacher"),
+                    "The image-to-video package whose frame-free branch becomes the text-to-video teacher."));
+  }
+  bool usesEdmLoss() const override { return true; }
+  std::string kind() const override { return kKindVideoUNet; }
+
+  void buildNetworks(TrainContext& ctx) override {
+    LoadedDiffusionModel loaded = loadBase(ctx, kKindI2VUNet);
+    if (loaded.spec.parameterisation != diffusion::Parameterisation::edm_v || loaded.spec.sigmaData != 1.0)
+      throw ConfigError(key(job_, "base") + ": '" + loaded.package.dir().string() + "' is " +
+                        diffusion::toString(loaded.spec.parameterisation) + " with sigma_data " +
+                        std::to_string(loaded.spec.sigmaData) + "; the job trains edm_v with sigma_data 1");
+    video_ = frameFreeVideoUNet(*loaded.i2vUNet());
+    network_ = video_.ptr();
+    SlotOptions o;
+    o.learningRate = ctx.config.get<double>(key(job_, "lr"));
+    ctx.slots.add(slot::kModel, network_, o);
+  }
+  torch::Tensor diffusionLoss(TrainContext& ctx, const torch::Tensor& latents, const std::vector<std::string>& captions,
+                              const Batch&) override {
+    const torch::Tensor context = encodeText(ctx, captions);
+    return edmLoss(ctx, latents, [&](const torch::Tensor& input, const torch::Tensor& cNoise) {
+      return video_->forward(input, cNoise, context);
+    });
+  }
+  torch::Tensor runNetwork(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&) override {
+    throw std::logic_error("t2v uses its own loss");
+  }
+  void describeDiffusion(const TrainContext&, DiffusionSpec& d) const override {
+    describeEpsDdpm(d);
+    d.parameterisation = diffusion::Parameterisation::edm_v;
+  }
+  std::string packageName(const TrainContext&) const override { return "shapes-t2v-teacher"; }
+  std::string packageDescription() const override {
+    return "Text-to-video teacher of the Shapes world: the image-to-video teacher's frame-free branch, fine-tuned "
+           "without the first frame.";
+  }
+
+  VideoUNet video_{nullptr};
+};
+
 }  // namespace
 
 std::unique_ptr<Method> makeImagePretraining() { return std::make_unique<ImagePretraining>(); }
 std::unique_ptr<Method> makeStylePretraining() { return std::make_unique<StylePretraining>(); }
 std::unique_ptr<Method> makeMotionPretraining() { return std::make_unique<MotionPretraining>(); }
 std::unique_ptr<Method> makeI2VPretraining() { return std::make_unique<I2VPretraining>(); }
+std::unique_ptr<Method> makeFrameFreePretraining() { return std::make_unique<FrameFreePretraining>(); }
 
 }  // namespace vds

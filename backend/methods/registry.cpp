@@ -16,6 +16,8 @@ const std::vector<MethodInfo>& registeredMethods() {
       {"motion", "Train motion modules on plain videos (the world's AnimateDiff)", [] { return makeMotionPretraining(); }},
       {"style", "Fine-tune the image UNet on one style (a personalised model)", [] { return makeStylePretraining(); }},
       {"i2v", "Train the EDM image-to-video teacher (the world's SVD)", [] { return makeI2VPretraining(); }},
+      {"t2v", "Fine-tune the image-to-video teacher's frame-free branch into a text-to-video teacher",
+       [] { return makeFrameFreePretraining(); }},
       {"evalnet", "Train the evaluation classifier on real clips", [] { return makeEvalNetPretraining(); }},
       {"avdm2", "Distil a 1/2/4-step video student: video ADM + frame-level 2D SDM (specs/000)",
        [] { return makeAvdm2Distillation(); }},

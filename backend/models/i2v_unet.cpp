@@ -73,4 +73,19 @@ torch::Tensor I2VUNetImpl::forward(const torch::Tensor& x, const torch::Tensor& 
   return VideoUNetImpl::forward(torch::cat(inputs, 2), cNoise, context);
 }
 
+VideoUNet frameFreeVideoUNet(const I2VUNetImpl& i2v) {
+  VideoUNetOptions o = i2v.i2vOptions().video;
+  const int64_t latent = i2v.i2vOptions().latentChannels;
+  o.spatial.inChannels = latent;
+  VideoUNet out(o);
+  torch::NoGradGuard noGrad;
+  const auto source = namedState(i2v);
+  for (auto& [name, tensor] : namedState(*out)) {
+    const torch::Tensor& from = source.at(name);
+    // Only the input convolution differs: its first `latent` input channels read x.
+    tensor.copy_(from.sizes() == tensor.sizes() ? from : from.narrow(1, 0, latent));
+  }
+  return out;
+}
+
 }  // namespace vds

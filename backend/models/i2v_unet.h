@@ -60,4 +60,11 @@ class I2VUNetImpl : public VideoUNetImpl {
 };
 TORCH_MODULE(I2VUNet);
 
+// The network's frame-free branch as a plain video UNet: the same weights, with the input
+// convolution cut to the noisy-latent channels and the same time-embedding scale (so it
+// still takes c_noise). With a zero first-frame latent every extra input channel is zero
+// (the mask too), so out(x, c_noise, context) equals the I2VUNet's forward with
+// firstFrameLatent = 0. It starts a text-to-video model from the image-to-video one.
+VideoUNet frameFreeVideoUNet(const I2VUNetImpl& i2v);
+
 }  // namespace vds

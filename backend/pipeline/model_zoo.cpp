@@ -225,8 +225,8 @@ DiffusionSpec readDiffusionSpec(const YAML::Node& root, const std::string& kind,
   p.rejectUnknown();
 
   spec.schedule = readSchedule(root, file);
-  if (diffusion::isEdm(spec.parameterisation) && !spec.schedule.edm)
-    failKey(file, "schedule.type", "is a DDPM schedule but parameterisation '" + type + "' needs 'edm'");
+  // An EDM-preconditioned network may run on a DDPM schedule: the Denoiser gives it the
+  // scaled level sigma/alpha, and on a variance-preserving schedule c_in x/alpha is x itself.
   if (!diffusion::isEdm(spec.parameterisation) && spec.schedule.edm) {
     failKey(file, "schedule.type",
             "is 'edm' but parameterisation '" + type + "' needs a DDPM schedule (linear, scaled_linear, cosine)");

@@ -25,7 +25,9 @@
 //     exact timesteps (sigmas for EDM) they were trained to replay, noisiest first.
 //
 // Rules: eps, v and x0 need a DDPM schedule (linear, scaled_linear, cosine); edm and edm_v
-// need the edm schedule. Every key listed is required (writers always write all of them)
+// take either (on a DDPM schedule the network sees the level sigma/alpha: a text-to-video
+// model made from the EDM image-to-video one keeps its preconditioning, while samplers,
+// the probe and distillation walk the DDPM timesteps). Every key listed is required (writers always write all of them)
 // and no other key is accepted. Paths are written as given and resolve against the
 // package's own folder when relative, so a package tree can be moved as a whole.
 // image_unet has frames: 1. latent.channels is the UNet's output channels. A text

@@ -349,6 +349,36 @@ class Avdm2Test : public QObject {
                       snapshot(*resumed->context().slots.at(vds::slot::kEma).module)));
   }
 
+  // An EDM-preconditioned teacher on the DDPM schedule (as the text-to-video teacher made
+  // from the i2v model is): the discriminator's encoder gets c_noise, the student keeps
+  // the teacher's preconditioning, every loss is finite and the student package says edm_v.
+  void edmTeacherOnDdpmLevelsDistils() {
+    const fs::path teacher = dir_ / "pk" / "video-edm";
+    {
+      const vds::LoadedDiffusionModel i2v = vds::loadDiffusionModel(packages_.i2v());
+      vds::VideoUNet video = vds::frameFreeVideoUNet(*i2v.i2vUNet());
+      vds::DiffusionSpec spec = vds::test::tinySpec(false, vds::test::kTinyFrames);
+      spec.parameterisation = vds::diffusion::Parameterisation::edm_v;
+      spec.sigmaData = 1.0;
+      vds::saveDiffusionModel(teacher, {"tiny-video-edm", "", {}}, vds::kKindVideoUNet, *video, spec);
+    }
+    std::string text = yaml(2, "    student_steps: 2\n");
+    const std::string plain = packages_.video().string();
+    text.replace(text.find(plain), plain.size(), teacher.string());
+    vds::CollectingSink sink;
+    auto t = trainer(text, dir_ / "run-edm", &sink);
+    t->run();
+    t->sampleNow();
+    const auto scalars = sink.only<vds::ScalarsEvent>();
+    QCOMPARE(scalars.size(), size_t(2));
+    for (const auto& e : scalars)
+      for (const auto& [k, v] : e.values) QVERIFY2(std::isfinite(v), k.c_str());
+    const auto student = vds::loadDiffusionModel(dir_ / "run-edm" / "student");
+    QCOMPARE(int(student.spec.parameterisation), int(vds::diffusion::Parameterisation::edm_v));
+    QVERIFY(!student.spec.schedule.edm);
+    QVERIFY(!sink.only<vds::SampleEvent>().empty());
+  }
+
   void badSettingsNameTheKey() {
     VDS_EXPECT_THROW_MSG(trainer(yaml(1, "    timesteps: [500, 700]\n"), dir_ / "bad1", nullptr), vds::ConfigError,
                          "method.avdm2.timesteps");

@@ -443,6 +443,39 @@ class ModelsVideoTest : public QObject {
     VDS_EXPECT_THROW_MSG(vds::I2VUNetOptions::fromYaml(YAML::Load("first_frame_channels: true\nspatial: {in_channels: 8}")),
                          vds::ConfigError, "3 x latent_channels");
   }
+
+  // The frame-free branch as a video UNet: with every extra input channel (repeated copy,
+  // frame-0 copy and mask) trained to non-zero weights, the cut network still equals the
+  // I2VUNet under a zero first frame, and not under a real one. It keeps the c_noise
+  // time scale and reads only the latent channels.
+  void frameFreeVideoUNetIsTheZeroFrameBranch() {
+    torch::manual_seed(9);
+    vds::I2VUNetOptions o;
+    o.video = tinyVideo();
+    o.video.spatial.timeEmbedScale = 250.0;
+    o.firstFrameChannels = true;
+    o.firstFrameMask = true;
+    o.video.spatial.inChannels = o.inputChannels();
+    vds::I2VUNet i2v(o);
+    {
+      torch::NoGradGuard noGrad;
+      for (auto& p : i2v->parameters()) p.add_(torch::randn_like(p) * 0.2);  // zero-initialised layers too
+    }
+    vds::VideoUNet video = vds::frameFreeVideoUNet(*i2v);
+    QCOMPARE(video->options().spatial.inChannels, int64_t{4});
+    QCOMPARE(video->options().spatial.timeEmbedScale, 250.0);
+    torch::NoGradGuard noGrad;
+    const torch::Tensor x = torch::randn({2, 3, 4, 8, 8});
+    const torch::Tensor cNoise = torch::tensor({-1.0f, 0.7f});
+    const torch::Tensor context = torch::randn({2, 5, 8});
+    const torch::Tensor first = torch::randn({2, 4, 8, 8});
+    const torch::Tensor out = video->forward(x, cNoise, context);
+    QVERIFY(maxAbsDiff(out, i2v->forward(x, cNoise, torch::zeros_like(first), context)) < 1e-5);
+    QVERIFY(maxAbsDiff(out, i2v->forward(x, cNoise, first, context)) > 1e-2);
+    // The copy is independent of the source.
+    for (auto& p : i2v->parameters()) p.add_(1.0);
+    QVERIFY(maxAbsDiff(out, video->forward(x, cNoise, context)) < 1e-6);
+  }
 };
 
 QTEST_GUILESS_MAIN(ModelsVideoTest)

@@ -66,7 +66,7 @@ class PretrainTest : public QObject {
 
   void registryListsEveryJob() {
     const auto names = vds::registeredMethodNames();
-    for (const char* job : {"autoencoder", "image", "motion", "style", "i2v", "evalnet"})
+    for (const char* job : {"autoencoder", "image", "motion", "style", "i2v", "t2v", "evalnet"})
       QVERIFY2(std::find(names.begin(), names.end(), job) != names.end(), job);
     VDS_EXPECT_THROW_MSG(vds::createMethod("dmd9"), vds::ConfigError, "autoencoder, image");
     VDS_EXPECT_THROW_MSG(vds::parseRunConfig("method:\n  name: image\n  image:\n    lr_: 1\n", "x.yaml"),
@@ -315,6 +315,70 @@ class PretrainTest : public QObject {
     QCOMPARE(ownIn.size(1), 3 * latent);
     QVERIFY(torch::equal(ownIn.narrow(1, 0, latent), teacherIn));
     QCOMPARE(ownIn.narrow(1, latent, 2 * latent).abs().max().item<double>(), 0.0);
+  }
+
+  // The t2v job: the i2v network's frame-free branch, exported as a video_unet that keeps
+  // its EDM preconditioning on the image base's DDPM schedule. At learning rate 0, its x0
+  // at DDPM levels equals the i2v model's under a zero first frame at the matching scaled
+  // sigma. It trains (loss falls), previews with DDIM, reads captions in the probe, and
+  // is refused a base that is not an i2v model.
+  void frameFreeTeacherFromI2V() {
+    if (!fs::exists(dir_ / "i2v-own")) QSKIP("needs the i2v packages of the chain test");
+    // A frame-0 copy channel of its own, trained away from zero so that cutting it matters.
+    runJob(jobYaml("i2v", 4, "    base: " + (dir_ / "t2v").string() + "\n    first_frame_channels: true\n    lr: 0.01\n"),
+           dir_ / "run-i2v-ff", dir_ / "i2v-ff", "denoise");
+    const std::string body = "    base: " + (dir_ / "i2v-ff").string() + "\n";
+    runJob(jobYaml("t2v", 1, body + "    lr: 0\n"), dir_ / "run-t2v0", dir_ / "t2v-ff0", "denoise");
+    const vds::LoadedDiffusionModel i2v = vds::loadDiffusionModel(dir_ / "i2v-ff");
+    const vds::LoadedDiffusionModel ff = vds::loadDiffusionModel(dir_ / "t2v-ff0");
+    QCOMPARE(ff.kind, std::string(vds::kKindVideoUNet));
+    QCOMPARE(int(ff.spec.parameterisation), int(vds::diffusion::Parameterisation::edm_v));
+    QVERIFY(!ff.spec.schedule.edm);
+    const auto schedule = ff.spec.schedule.ddpmSchedule();
+    QVERIFY(schedule.alphasCumprod() == vds::loadDiffusionModel(dir_ / "image").spec.schedule.ddpmSchedule().alphasCumprod());
+    QCOMPARE(fs::weakly_canonical(ff.textEncoderPath()), fs::weakly_canonical(i2v.textEncoderPath()));
+    const torch::Tensor cut = vds::namedState(*ff.module).at("spatial.conv_in.weight");
+    QCOMPARE(cut.size(1), ff.spec.latent.channels);
+    QVERIFY(vds::namedState(*i2v.module).at("spatial.conv_in.weight").narrow(1, ff.spec.latent.channels, ff.spec.latent.channels)
+                .abs().max().item<double>() > 0);
+    {
+      torch::NoGradGuard noGrad;
+      vds::LoadedTextEncoder text = vds::loadTextEncoder(ff.textEncoderPath());
+      vds::diffusion::Conditioning cond;
+      cond.context = text.module->encode(text.tokenizer, {"a red circle moving left", ""}).context;
+      vds::diffusion::Conditioning framed = cond;
+      const auto& l = ff.spec.latent;
+      framed.image = torch::zeros({2, l.channels, l.height, l.width});
+      const torch::Tensor x = torch::randn({2, l.frames, l.channels, l.height, l.width});
+      const vds::diffusion::Denoiser video = vds::makeDenoiser(ff), image = vds::makeDenoiser(i2v);
+      for (double t : {999.0, 500.0, 30.0}) {
+        const vds::diffusion::NoiseLevel lvl = schedule.level(t);
+        const vds::diffusion::NoiseLevel scaled{1.0, lvl.scaledSigma(), lvl.scaledSigma()};
+        const torch::Tensor a = video.x0(x, lvl, cond), b = image.x0(x / lvl.alpha, scaled, framed);
+        QVERIFY2(vds::test::maxAbsDiff(a, b) < 1e-4 * (1 + b.abs().max().item<double>()), qPrintable(QString::number(t)));
+        framed.image.normal_();  // with a real frame the branches differ
+        QVERIFY(vds::test::maxAbsDiff(a, image.x0(x / lvl.alpha, scaled, framed)) > 1e-4);
+        framed.image.zero_();
+      }
+    }
+    // The EDM loss swings with the drawn sigma, so compare with the same 40 steps (same
+    // batches, sigmas and noise) run at learning rate 0.
+    const auto frozen = runJob(jobYaml("t2v", 40, body + "    lr: 0\n"), dir_ / "run-t2v-lr0", dir_ / "t2v-lr0", "denoise");
+    const auto l = runJob(jobYaml("t2v", 40, body + "    lr: 0.002\n"), dir_ / "run-t2v-ff", dir_ / "t2v-ff", "denoise");
+    QCOMPARE(l.front(), frozen.front());
+    QVERIFY2(meanOf(l, 20, 40) < 0.9 * meanOf(frozen, 20, 40),
+             qPrintable(QString("%1 vs %2 untrained").arg(meanOf(l, 20, 40)).arg(meanOf(frozen, 20, 40))));
+    vds::CaptionProbeOptions probe;
+    probe.model = dir_ / "t2v-ff";
+    probe.n = 2;
+    probe.at = {999.0, 100.0};
+    probe.draws = 1;
+    for (const auto& row : vds::probeCaptions(probe).rows)
+      for (double g : row.gap) QVERIFY(std::isfinite(g));
+    VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("t2v", 1, "    base: " + (dir_ / "t2v").string() + "\n"),
+                                                             "t.yaml"),
+                                         vds::RunPaths(dir_ / "run-t2v-bad"), nullptr),
+                         vds::ConfigError, "is a video_unet, not a i2v_unet");
   }
 
   void offsetNoiseShapeIsOneValuePerSampleAndChannel() {
