@@ -22,7 +22,7 @@ namespace {
 // The packages resources/models/README.md lists, so the studio can name the ones
 // that are still being trained instead of silently leaving them out.
 const std::vector<std::string> kShippedPackageNames = {
-    "autoencoder", "text-encoder", "image-base",   "t2v-teacher",  "i2v-teacher",
+    "autoencoder",   "text-encoder",  "image-base",   "t2v-motion",  "i2v-teacher", "t2v-teacher",
     "style-outline", "style-checker", "style-pastel", "style-pixel", "eval-net"};
 // The folder under resources/models that holds distilled students, one package each.
 const char* const kStudentsFolder = "students";

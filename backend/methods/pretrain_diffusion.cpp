@@ -623,7 +623,7 @@ class MotionPretraining : public LatentDiffusionPretraining {
     describeEpsDdpm(d);
     d.parameterisation = prediction_;
   }
-  std::string packageName(const TrainContext&) const override { return "shapes-t2v-teacher"; }
+  std::string packageName(const TrainContext&) const override { return "shapes-t2v-motion"; }
   void recordTraining(const TrainContext& ctx, PackageInfo& info) const override {
     const double spatialScale = ctx.config.get<double>(key(job_, "spatial_lr_scale"));
     if (spatialScale > 0) info.training["spatial_lr_scale"] = spatialScale;
@@ -649,7 +649,7 @@ class I2VPretraining : public LatentDiffusionPretraining {
 
  protected:
   void addJobFields(ConfigSchema& s) const override {
-    s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:t2v-teacher"),
+    s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:t2v-motion"),
                     "The text-to-video package whose weights initialise the network (input layer widened)."));
     s.add(makeField(key(job_, "first_frame_mask"), FieldType::Bool, YAML::Node(false),
                     "Adds an input channel that marks frame 0 as the conditioning frame (models/i2v_unet.h)."));
