@@ -127,6 +127,11 @@ class Avdm2Distillation : public Method {
     s.add(withRange(makeField(key("disc_channels"), FieldType::Int, YAML::Node(64), "Width of the discriminator head."), 1, 4096));
     s.add(makeField(key("disc_text"), FieldType::Bool, YAML::Node(true),
                     "The discriminator's encoder sees the caption through cross-attention ([U])."));
+    s.add(withRange(makeField(key("disc_mismatch"), FieldType::Float, YAML::Node(0.0),
+                              "Weight of a matching-aware discriminator term: real clips paired with another clip's "
+                              "caption count as fake, so the discriminator, and through it the generator, must "
+                              "follow the caption (not in the paper; 0 disables; needs disc_text)."),
+                    0, 1e6));
     s.add(makeField(key("swap_reinit_fake"), FieldType::Bool, YAML::Node(true),
                     "A style swap re-initialises the fake score from the new style model (Alg. 1 l.2) or keeps it."));
     s.add(withRange(makeField(key("triptych_t"), FieldType::Int, YAML::Node(500),
@@ -233,6 +238,10 @@ class Avdm2Distillation : public Method {
     if (admT_.second < admT_.first) throw ConfigError(key("adm_t_max") + " must not be below " + key("adm_t_min"));
     ratio_ = c.get<int64_t>(key("update_ratio"));
     discText_ = c.get<bool>(key("disc_text"));
+    discMismatch_ = c.get<double>(key("disc_mismatch"));
+    if (discMismatch_ > 0 && !discText_)
+      throw ConfigError(key("disc_mismatch") + " needs " + key("disc_text") + ": a discriminator blind to the caption "
+                        "cannot tell a mismatched one");
 
     for (const auto& name : ctx.slots.names()) ctx.slots.at(name).module->to(ctx.device);
     autoencoder_->module->to(ctx.device);
@@ -365,7 +374,24 @@ class Avdm2Distillation : public Method {
       const torch::Tensor fakeLogits = discriminate(noised(ctx, sample, tFake), tFake, context).view({b, -1});
       const torch::Tensor lossReal = rowMean(torch::softplus(-realLogits));
       const torch::Tensor lossFake = rowMean(torch::softplus(fakeLogits));
-      const torch::Tensor loss = lossReal.mean() + lossFake.mean();
+      torch::Tensor loss = lossReal.mean() + lossFake.mean();
+      // Matching-aware term: each real clip with the next clip's caption, where that caption
+      // differs, is a negative.
+      if (discMismatch_ > 0) {
+        std::vector<int64_t> rows;
+        for (int64_t i = 0; i < b; ++i)
+          if (batch.captions[static_cast<size_t>(i)] != batch.captions[static_cast<size_t>((i + 1) % b)]) rows.push_back(i);
+        if (!rows.empty()) {
+          const torch::Tensor sel = torch::tensor(rows, torch::kLong).to(ctx.device);
+          const torch::Tensor other = context.roll(-1, 0).index_select(0, sel);
+          const torch::Tensor tMis = ctx.randint(admT_.first, admT_.second + 1, {sel.size(0)});
+          const torch::Tensor misLogits =
+              discriminate(noised(ctx, real.index_select(0, sel), tMis), tMis, other).view({sel.size(0), -1});
+          const torch::Tensor lossMis = rowMean(torch::softplus(misLogits)).mean();
+          loss = loss + discMismatch_ * lossMis;
+          r.losses["d_mismatch"] = lossMis.item<double>();
+        }
+      }
       r.losses["d_real"] = lossReal.mean().item<double>();
       r.losses["d_fake"] = lossFake.mean().item<double>();
       r.diagnostics["d_accuracy"] =
@@ -432,6 +458,7 @@ class Avdm2Distillation : public Method {
     info.training["lambda_sdm"] = lambdaSdm_;
     info.training["lambda_adm"] = lambdaAdm_;
     info.training["sdm_frames"] = ctx.config.get<int64_t>(key("sdm_frames"));
+    if (discMismatch_ > 0) info.training["disc_mismatch"] = discMismatch_;
     if (ema_) info.training["ema_decay"] = emaDecay_;
     saveDiffusionModel(dir, info, kKindVideoUNet, ema_ ? *ema_ : *student_, spec);
   }
@@ -724,6 +751,7 @@ class Avdm2Distillation : public Method {
   std::pair<int, int> sdmT_{200, 979}, admT_{0, 500};
   int64_t ratio_ = 2;
   bool discText_ = true;
+  double discMismatch_ = 0.0;
   torch::Tensor lastSample_;
   torch::Tensor teacherPreview_;
   std::vector<std::string> teacherPreviewCaptions_;

@@ -379,6 +379,26 @@ class Avdm2Test : public QObject {
     QVERIFY(!sink.only<vds::SampleEvent>().empty());
   }
 
+  // disc_mismatch adds real clips under another clip's caption as negatives of the
+  // discriminator; it is recorded in the student package and refused without disc_text.
+  void mismatchedCaptionsAreDiscriminatorNegatives() {
+    vds::CollectingSink sink;
+    auto t = trainer(yaml(2, "    disc_mismatch: 0.5\n"), dir_ / "run-mismatch", &sink);
+    t->run();
+    int withTerm = 0;
+    for (const auto& e : sink.only<vds::ScalarsEvent>()) {
+      if (!e.values.count("loss/d_mismatch")) continue;
+      ++withTerm;
+      QVERIFY(std::isfinite(e.values.at("loss/d_mismatch")));
+      QVERIFY(e.values.at("loss/d_mismatch") > 0);  // a mean of softplus
+    }
+    QVERIFY(withTerm > 0);
+    const YAML::Node m = YAML::LoadFile((dir_ / "run-mismatch" / "student" / "model.yaml").string());
+    QCOMPARE(m["training"]["disc_mismatch"].as<double>(), 0.5);
+    VDS_EXPECT_THROW_MSG(trainer(yaml(1, "    disc_mismatch: 1\n    disc_text: false\n"), dir_ / "bad-mismatch", nullptr),
+                         vds::ConfigError, "method.avdm2.disc_mismatch");
+  }
+
   void badSettingsNameTheKey() {
     VDS_EXPECT_THROW_MSG(trainer(yaml(1, "    timesteps: [500, 700]\n"), dir_ / "bad1", nullptr), vds::ConfigError,
                          "method.avdm2.timesteps");
