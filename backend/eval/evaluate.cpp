@@ -150,6 +150,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   base.sampler = o.sampler;
   base.steps = o.steps;
   base.cfg = o.cfg;
+  base.eta = o.eta;
   base.seed = o.seed;
   base.spacing = o.spacing;
   base.timesteps = o.timesteps;
@@ -183,6 +184,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   s.sampler = diffusion::toString(o.sampler);
   s.steps = o.timesteps.empty() ? o.steps : static_cast<int>(o.timesteps.size());
   s.guidance = o.cfg;
+  s.eta = o.sampler == diffusion::SamplerKind::ddim ? o.eta : 0.0;
   s.spacing = models.model.spec.schedule.edm ? std::string() : o.spacing;
   s.timesteps = o.timesteps;
   s.batchSize = o.batchSize;

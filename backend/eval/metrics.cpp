@@ -236,6 +236,7 @@ nlohmann::json MetricReport::toJson() const {
       {"sampler", settings.sampler},
       {"steps", settings.steps},
       {"guidance", settings.guidance},
+      {"eta", settings.eta},
       {"real_split", settings.realSplit},
       {"target_style", settings.targetStyle ? nlohmann::json(styleName(*settings.targetStyle)) : nlohmann::json()},
       {"model_packages", settings.modelPackages},
@@ -288,6 +289,7 @@ std::string MetricReport::formatTable() const {
   else
     out << ", sampler " << settings.sampler << ", " << settings.steps << " steps, guidance " << settings.guidance
         << ", seeds [" << seeds.str() << "]";
+  if (settings.eta != 0) out << ", eta " << settings.eta;
   if (settings.targetStyle) out << ", target style " << styleName(*settings.targetStyle);
   if (!settings.spacing.empty()) out << ", spacing " << settings.spacing;
   if (!settings.timesteps.empty()) {

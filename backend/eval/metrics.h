@@ -128,6 +128,7 @@ struct MetricSettings {
   std::string sampler;                              // e.g. "ddim", "euler", "lcm"
   int steps = 0;                                    // sampler steps (NFE per clip without guidance)
   double guidance = 0;                              // classifier-free guidance scale
+  double eta = 0;                                   // DDIM stochasticity (0 for other samplers)
   std::string realSplit = "heldout";                // the real clips the metrics compare with
   std::optional<Style> targetStyle;                 // set when style accuracy is measured
   std::map<std::string, std::string> modelPackages;  // role ("student", "eval_net", ...) -> path

@@ -127,6 +127,23 @@ class EvalEvaluateTest : public QObject {
     QCOMPARE(*a.fvdRealFloor, *c.fvdRealFloor);  // the real clips do not depend on the seed
   }
 
+  void etaIsAppliedAndRecorded() {
+    const auto plain = vds::evaluateModel(options(packages_.video()));
+    auto o = options(packages_.video());
+    o.eta = 1.0;
+    const auto a = vds::evaluateModel(o);
+    const auto b = vds::evaluateModel(o);
+    QCOMPARE(plain.settings.eta, 0.0);
+    QCOMPARE(a.settings.eta, 1.0);
+    QCOMPARE(a.toJson().at("settings").at("eta").get<double>(), 1.0);
+    QVERIFY(a.formatTable().find("eta 1") != std::string::npos);
+    QVERIFY(plain.formatTable().find("eta") == std::string::npos);
+    QCOMPARE(*a.fvd, *b.fvd);       // the fresh noise is seeded
+    QVERIFY(*a.fvd != *plain.fvd);  // and it changes the clips
+    o.sampler = vds::diffusion::SamplerKind::euler;  // eta belongs to ddim alone
+    QCOMPARE(vds::evaluateModel(o).settings.eta, 0.0);
+  }
+
   void independentOfTheBatchSize() {
     const auto two = vds::evaluateModel(options(packages_.video(), 2));
     const auto eight = vds::evaluateModel(options(packages_.video(), 8));
