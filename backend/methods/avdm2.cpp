@@ -242,6 +242,8 @@ class Avdm2Distillation : public Method {
     if (discMismatch_ > 0 && !discText_)
       throw ConfigError(key("disc_mismatch") + " needs " + key("disc_text") + ": a discriminator blind to the caption "
                         "cannot tell a mismatched one");
+    if (discMismatch_ > 0 && !text_)
+      throw ConfigError(key("disc_mismatch") + ": the teacher '" + teacherPath_.string() + "' has no text encoder");
 
     for (const auto& name : ctx.slots.names()) ctx.slots.at(name).module->to(ctx.device);
     autoencoder_->module->to(ctx.device);
