@@ -6,6 +6,7 @@
 //  - t2v:    the i2v network's frame-free branch fine-tuned as a text-to-video teacher
 // Previews export the model to a scratch package and sample it through the generation
 // pipeline, so previews, the CLI and evaluation all sample the same way.
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <unistd.h>
@@ -115,6 +116,28 @@ torch::Tensor p2Weights(const torch::Tensor& alphasCumprod, double gamma, double
 
 namespace {
 
+// A new network of the same type and options as `source`, holding a copy of its weights
+// (the start of an EMA).
+std::shared_ptr<torch::nn::Module> copyOfNetwork(const torch::nn::Module& source) {
+  std::shared_ptr<torch::nn::Module> copy;
+  if (const auto* i2v = dynamic_cast<const I2VUNetImpl*>(&source))
+    copy = I2VUNet(i2v->i2vOptions()).ptr();
+  else if (const auto* video = dynamic_cast<const VideoUNetImpl*>(&source))
+    copy = VideoUNet(video->options()).ptr();
+  else if (const auto* image = dynamic_cast<const ImageUNetImpl*>(&source))
+    copy = ImageUNet(image->options()).ptr();
+  else
+    throw std::logic_error("copyOfNetwork: not an image, video or i2v UNet");
+  torch::NoGradGuard noGrad;
+  const auto from = namedState(source);
+  for (auto& [name, tensor] : namedState(*copy)) {
+    const auto it = from.find(name);
+    if (it == from.end()) throw std::logic_error("copyOfNetwork: the source lacks " + name);
+    tensor.copy_(it->second);
+  }
+  return copy;
+}
+
 // Common machinery: a frozen autoencoder, an optional text encoder, one diffusion
 // network in slot "model", DDPM or EDM noising, caption dropout and previews.
 class LatentDiffusionPretraining : public Method {
@@ -182,6 +205,21 @@ class LatentDiffusionPretraining : public Method {
     for (auto& p : autoencoder_->module->parameters()) p.set_requires_grad(false);
     if (textEncoder_) textEncoder_->to(ctx.device);
     network_->to(ctx.device);
+    // Optional EMA of the network (trainer.ema_decay), starting from its initial weights; it
+    // is what previews sample and what the export holds. A jointly trained text encoder has
+    // no EMA, so the two would not match: refused.
+    emaDecay_ = ctx.config.get<double>("trainer.ema_decay");
+    if (emaDecay_ > 0) {
+      if (textEncoderTrains())
+        throw ConfigError("trainer.ema_decay: the " + job_ +
+                          " job trains the text encoder with the network, and an EMA of the network alone would "
+                          "not match it; set it to 0 or freeze the text encoder");
+      ema_ = copyOfNetwork(*network_);
+      ema_->to(ctx.device);
+      SlotOptions eo;
+      eo.trainedByEma = true;
+      ctx.slots.add(slot::kEma, ema_, eo);
+    }
   }
 
   StepResult step(TrainContext& ctx, const Batch& batch) override {
@@ -198,7 +236,7 @@ class LatentDiffusionPretraining : public Method {
     if (lastContrast_) r.losses["direction_contrast"] = *lastContrast_;
     std::vector<std::string> slots = {slot::kModel};
     if (textEncoderTrains()) slots.push_back(kTextEncoderSlot);
-    ctx.optimizeAll(slots, loss);
+    if (ctx.optimizeAll(slots, loss) && ema_) ctx.updateEma(slot::kEma, slot::kModel, emaDecay_);
     return r;
   }
 
@@ -376,8 +414,9 @@ class LatentDiffusionPretraining : public Method {
       info.training["p2_gamma"] = p2Gamma_;
       info.training["p2_k"] = p2K_;
     }
+    if (ema_) info.training["ema_decay"] = emaDecay_;
     recordTraining(ctx, info);
-    saveDiffusionModel(dir, info, kind(), *network_, diffusionSpec(ctx, dir, textRef));
+    saveDiffusionModel(dir, info, kind(), ema_ ? *ema_ : *network_, diffusionSpec(ctx, dir, textRef));
   }
 
   virtual std::string packageName(const TrainContext& ctx) const = 0;
@@ -395,13 +434,17 @@ class LatentDiffusionPretraining : public Method {
     return l;
   }
 
-  // Loads the package a job starts from, checks its kind, and takes its autoencoder and
-  // (frozen) text encoder, so the new model shares the base model's latent and prompts.
-  LoadedDiffusionModel loadBase(TrainContext& ctx, const std::string& expectedKind) {
+  // Loads the package a job starts from, checks its kind (one of `expectedKinds`), and takes
+  // its autoencoder and (frozen) text encoder, so the new model shares the base model's
+  // latent and prompts.
+  LoadedDiffusionModel loadBase(TrainContext& ctx, const std::vector<std::string>& expectedKinds) {
     const fs::path base = resolveModelPath(ctx.config.get<std::string>(key(job_, "base")));
     LoadedDiffusionModel loaded = loadDiffusionModel(base);
-    if (loaded.kind != expectedKind)
-      throw ConfigError(key(job_, "base") + ": '" + base.string() + "' is a " + loaded.kind + ", not a " + expectedKind);
+    if (std::find(expectedKinds.begin(), expectedKinds.end(), loaded.kind) == expectedKinds.end()) {
+      std::string kinds;
+      for (const auto& k : expectedKinds) kinds += (kinds.empty() ? "" : " or ") + k;
+      throw ConfigError(key(job_, "base") + ": '" + base.string() + "' is a " + loaded.kind + ", not a " + kinds);
+    }
     loadAutoencoder(loaded.autoencoderPath());
     loadFrozenText(loaded.textEncoderPath());
     return loaded;
@@ -421,6 +464,8 @@ class LatentDiffusionPretraining : public Method {
   }
 
   std::string job_;
+  std::shared_ptr<torch::nn::Module> ema_;  // trainer.ema_decay > 0 only
+  double emaDecay_ = 0;
   double offsetNoise_ = 0;  // method.JOB.offset_noise; eps jobs only
   double p2Gamma_ = 0;      // method.JOB.p2_gamma; eps jobs only
   double p2K_ = 1;          // method.JOB.p2_k; eps jobs only
@@ -498,7 +543,7 @@ class StylePretraining : public ImagePretraining {
   void buildNetworks(TrainContext& ctx) override {
     if (ctx.config.get<std::string>("data.style") == "plain")
       throw ConfigError("data.style: a style model needs a non-plain style (outline, checker, pastel, pixel)");
-    LoadedDiffusionModel loaded = loadBase(ctx, kKindImageUNet);
+    LoadedDiffusionModel loaded = loadBase(ctx, {kKindImageUNet});
     unet_ = ImageUNet(std::dynamic_pointer_cast<ImageUNetImpl>(loaded.module));
     network_ = unet_.ptr();
     SlotOptions o;
@@ -567,7 +612,7 @@ class MotionPretraining : public LatentDiffusionPretraining {
   std::string kind() const override { return kKindVideoUNet; }
 
   void buildNetworks(TrainContext& ctx) override {
-    LoadedDiffusionModel loaded = loadBase(ctx, kKindImageUNet);
+    LoadedDiffusionModel loaded = loadBase(ctx, {kKindImageUNet});
     if (prediction_ != diffusion::Parameterisation::eps && ctx.config.get<double>(key(job_, "spatial_lr_scale")) == 0)
       throw ConfigError(key(job_, "prediction") + ": '" + diffusion::toString(prediction_) +
                         "' needs the spatial layers to train (spatial_lr_scale above 0); frozen, they keep the "
@@ -663,7 +708,7 @@ class I2VPretraining : public LatentDiffusionPretraining {
   std::string kind() const override { return kKindI2VUNet; }
 
   void buildNetworks(TrainContext& ctx) override {
-    LoadedDiffusionModel loaded = loadBase(ctx, kKindVideoUNet);
+    LoadedDiffusionModel loaded = loadBase(ctx, {kKindVideoUNet});
     const VideoUNetOptions vo = loaded.videoUNet()->options();
     I2VUNetOptions io;
     io.latentChannels = vo.spatial.outChannels;
@@ -744,18 +789,21 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
   double defaultLr() const override { return 1e-4; }
   void addJobFields(ConfigSchema& s) const override {
     s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:i2v-teacher"),
-                    "The image-to-video package whose frame-free branch becomes the text-to-video teacher."));
+                    "The image-to-video package whose frame-free branch becomes the text-to-video teacher, or a "
+                    "text-to-video package this job made, to train on."));
   }
   bool usesEdmLoss() const override { return true; }
   std::string kind() const override { return kKindVideoUNet; }
 
   void buildNetworks(TrainContext& ctx) override {
-    LoadedDiffusionModel loaded = loadBase(ctx, kKindI2VUNet);
+    LoadedDiffusionModel loaded = loadBase(ctx, {kKindI2VUNet, kKindVideoUNet});
     if (loaded.spec.parameterisation != diffusion::Parameterisation::edm_v || loaded.spec.sigmaData != 1.0)
       throw ConfigError(key(job_, "base") + ": '" + loaded.package.dir().string() + "' is " +
                         diffusion::toString(loaded.spec.parameterisation) + " with sigma_data " +
                         std::to_string(loaded.spec.sigmaData) + "; the job trains edm_v with sigma_data 1");
-    video_ = frameFreeVideoUNet(*loaded.i2vUNet());
+    // An i2v package gives its frame-free branch; a package this job made goes on training.
+    video_ = loaded.kind == kKindI2VUNet ? frameFreeVideoUNet(*loaded.i2vUNet())
+                                         : VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(loaded.module));
     network_ = video_.ptr();
     SlotOptions o;
     o.learningRate = ctx.config.get<double>(key(job_, "lr"));

@@ -48,8 +48,9 @@ ConfigSchema baseRunSchema(const std::vector<std::string>& methods) {
   s.add(withRange(makeField("trainer.grad_clip", FieldType::Float, YAML::Node(1.0), "Global gradient-norm clip; 0 disables."), 0,
                 std::nullopt));
   s.add(withRange(makeField("trainer.ema_decay", FieldType::Float, YAML::Node(0.0),
-                            "EMA decay of a distilled student's weights (AVDM2), updated after every generator step; "
-                            "previews and the export then use the EMA. 0: no EMA, as in the AVDM2 paper."),
+                            "EMA decay of the trained network's weights (an AVDM2 student, or the UNet of the diffusion "
+                            "pre-training jobs style, motion, i2v and t2v), updated after every "
+                            "optimiser step; previews and the export then use the EMA. 0: no EMA, as in the AVDM2 paper."),
                   0, 0.9999));
   s.add(withRange(makeField("trainer.warmup_steps", FieldType::Int, YAML::Node(100), "Linear learning-rate warm-up."), 0,
                 std::nullopt));

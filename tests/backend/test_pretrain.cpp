@@ -378,7 +378,50 @@ class PretrainTest : public QObject {
     VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("t2v", 1, "    base: " + (dir_ / "t2v").string() + "\n"),
                                                              "t.yaml"),
                                          vds::RunPaths(dir_ / "run-t2v-bad"), nullptr),
-                         vds::ConfigError, "is a video_unet, not a i2v_unet");
+                         vds::ConfigError, "is eps with sigma_data");
+    VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("t2v", 1, "    base: " + (dir_ / "image").string() + "\n"),
+                                                             "t.yaml"),
+                                         vds::RunPaths(dir_ / "run-t2v-bad2"), nullptr),
+                         vds::ConfigError, "is a image_unet, not a i2v_unet or video_unet");
+  }
+
+  // The t2v job goes on from a package it made, and trainer.ema_decay exports an EMA of the
+  // network: after one step at decay d the export is d * start + (1 - d) * the raw weights.
+  void frameFreeTeacherContinuesWithEma() {
+    if (!fs::exists(dir_ / "t2v-ff")) QSKIP("needs the t2v package of the previous test");
+    const std::string body = "    base: " + (dir_ / "t2v-ff").string() + "\n";
+    const auto withEma = [](std::string yaml, double decay) {
+      const std::string at = "  warmup_steps: 0\n";
+      return yaml.replace(yaml.find(at), at.size(), at + "  ema_decay: " + std::to_string(decay) + "\n");
+    };
+    runJob(jobYaml("t2v", 1, body + "    lr: 0\n"), dir_ / "run-t2v-again0", dir_ / "t2v-again0", "denoise");
+    runJob(jobYaml("t2v", 1, body + "    lr: 0.01\n"), dir_ / "run-t2v-raw", dir_ / "t2v-raw", "denoise");
+    runJob(withEma(jobYaml("t2v", 1, body + "    lr: 0.01\n"), 0.25), dir_ / "run-t2v-ema", dir_ / "t2v-ema", "denoise");
+    const auto start = vds::namedState(*vds::loadDiffusionModel(dir_ / "t2v-ff").module);
+    const auto same = vds::namedState(*vds::loadDiffusionModel(dir_ / "t2v-again0").module);
+    const auto raw = vds::namedState(*vds::loadDiffusionModel(dir_ / "t2v-raw").module);
+    const auto ema = vds::namedState(*vds::loadDiffusionModel(dir_ / "t2v-ema").module);
+    QCOMPARE(same.size(), start.size());
+    double moved = 0;
+    for (const auto& [name, w0] : start) {
+      QVERIFY2(torch::equal(same.at(name), w0), name.c_str());  // learning rate 0: the package itself
+      moved = std::max(moved, vds::test::maxAbsDiff(raw.at(name), w0));
+      const torch::Tensor expected = 0.25 * w0 + 0.75 * raw.at(name);
+      QVERIFY2(vds::test::maxAbsDiff(ema.at(name), expected) < 1e-6 * (1 + expected.abs().max().item<double>()),
+               name.c_str());
+    }
+    QVERIFY(moved > 1e-4);  // the step did move the raw weights
+    const YAML::Node training = YAML::LoadFile((dir_ / "t2v-ema" / "model.yaml").string())["training"];
+    QCOMPARE(training["ema_decay"].as<double>(), 0.25);
+    QVERIFY(!YAML::LoadFile((dir_ / "t2v-raw" / "model.yaml").string())["training"]["ema_decay"]);
+    // The image job trains its text encoder with the UNet, which an EMA would not follow.
+    if (fs::exists(dir_ / "ae"))
+      VDS_EXPECT_THROW_MSG(
+          vds::prepareRun(vds::parseRunConfig(withEma(jobYaml("image", 1, "    autoencoder: " + (dir_ / "ae").string() + "\n"),
+                                                      0.5),
+                                              "i.yaml"),
+                          vds::RunPaths(dir_ / "run-image-ema"), nullptr),
+          vds::ConfigError, "trainer.ema_decay: the image job trains the text encoder");
   }
 
   void offsetNoiseShapeIsOneValuePerSampleAndChannel() {
