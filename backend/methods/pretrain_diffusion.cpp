@@ -415,6 +415,13 @@ class LatentDiffusionPretraining : public Method {
       info.training["p2_k"] = p2K_;
     }
     if (ema_) info.training["ema_decay"] = emaDecay_;
+    if (usesEdmLoss()) {  // the EDM jobs' noise-level distribution, where not the default
+      const double pMean = ctx.config.get<double>(key(job_, "p_mean")), pStd = ctx.config.get<double>(key(job_, "p_std"));
+      if (pMean != 0.0 || pStd != 1.6) {
+        info.training["p_mean"] = pMean;
+        info.training["p_std"] = pStd;
+      }
+    }
     recordTraining(ctx, info);
     saveDiffusionModel(dir, info, kind(), ema_ ? *ema_ : *network_, diffusionSpec(ctx, dir, textRef));
   }

@@ -395,8 +395,9 @@ class PretrainTest : public QObject {
       return yaml.replace(yaml.find(at), at.size(), at + "  ema_decay: " + std::to_string(decay) + "\n");
     };
     runJob(jobYaml("t2v", 1, body + "    lr: 0\n"), dir_ / "run-t2v-again0", dir_ / "t2v-again0", "denoise");
-    runJob(jobYaml("t2v", 1, body + "    lr: 0.01\n"), dir_ / "run-t2v-raw", dir_ / "t2v-raw", "denoise");
-    runJob(withEma(jobYaml("t2v", 1, body + "    lr: 0.01\n"), 0.25), dir_ / "run-t2v-ema", dir_ / "t2v-ema", "denoise");
+    runJob(jobYaml("t2v", 1, body + "    lr: 0.01\n    p_mean: 1.0\n"), dir_ / "run-t2v-raw", dir_ / "t2v-raw", "denoise");
+    runJob(withEma(jobYaml("t2v", 1, body + "    lr: 0.01\n    p_mean: 1.0\n"), 0.25), dir_ / "run-t2v-ema", dir_ / "t2v-ema",
+           "denoise");
     const auto start = vds::namedState(*vds::loadDiffusionModel(dir_ / "t2v-ff").module);
     const auto same = vds::namedState(*vds::loadDiffusionModel(dir_ / "t2v-again0").module);
     const auto raw = vds::namedState(*vds::loadDiffusionModel(dir_ / "t2v-raw").module);
@@ -413,7 +414,10 @@ class PretrainTest : public QObject {
     QVERIFY(moved > 1e-4);  // the step did move the raw weights
     const YAML::Node training = YAML::LoadFile((dir_ / "t2v-ema" / "model.yaml").string())["training"];
     QCOMPARE(training["ema_decay"].as<double>(), 0.25);
+    QCOMPARE(training["p_mean"].as<double>(), 1.0);  // the noise-level distribution, where not the default
+    QCOMPARE(training["p_std"].as<double>(), 1.6);
     QVERIFY(!YAML::LoadFile((dir_ / "t2v-raw" / "model.yaml").string())["training"]["ema_decay"]);
+    QVERIFY(!YAML::LoadFile((dir_ / "t2v-again0" / "model.yaml").string())["training"]["p_mean"]);
     // The image job trains its text encoder with the UNet, which an EMA would not follow.
     if (fs::exists(dir_ / "ae"))
       VDS_EXPECT_THROW_MSG(
