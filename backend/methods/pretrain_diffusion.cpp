@@ -138,6 +138,11 @@ std::shared_ptr<torch::nn::Module> copyOfNetwork(const torch::nn::Module& source
   return copy;
 }
 
+// EDM's log-normal noise-level distribution of the i2v and t2v jobs by default (Karras et
+// al. use mean -1.2, std 1.2; these keep more weight at high sigma). A package trained
+// with other values records them.
+constexpr double kDefaultPMean = 0.0, kDefaultPStd = 1.6;
+
 // Common machinery: a frozen autoencoder, an optional text encoder, one diffusion
 // network in slot "model", DDPM or EDM noising, caption dropout and previews.
 class LatentDiffusionPretraining : public Method {
@@ -154,9 +159,10 @@ class LatentDiffusionPretraining : public Method {
     // Options of the eps-loss jobs only. The EDM jobs (i2v and t2v, log-normal sigma up to
     // hundreds) leave no image mean in their noise and have their own loss weighting.
     if (usesEdmLoss()) {
-      s.add(makeField(key(job_, "p_mean"), FieldType::Float, YAML::Node(0.0),
+      s.add(makeField(key(job_, "p_mean"), FieldType::Float, YAML::Node(kDefaultPMean),
                       "Mean of log sigma during training (EDM log-normal)."));
-      s.add(withRange(makeField(key(job_, "p_std"), FieldType::Float, YAML::Node(1.6), "Std of log sigma during training."),
+      s.add(withRange(makeField(key(job_, "p_std"), FieldType::Float, YAML::Node(kDefaultPStd),
+                                "Std of log sigma during training."),
                       0.01, 10));
     } else {
       s.add(withRange(makeField(key(job_, "offset_noise"), FieldType::Float, YAML::Node(0.0),
@@ -417,7 +423,7 @@ class LatentDiffusionPretraining : public Method {
     if (ema_) info.training["ema_decay"] = emaDecay_;
     if (usesEdmLoss()) {  // the EDM jobs' noise-level distribution, where not the default
       const double pMean = ctx.config.get<double>(key(job_, "p_mean")), pStd = ctx.config.get<double>(key(job_, "p_std"));
-      if (pMean != 0.0 || pStd != 1.6) {
+      if (pMean != kDefaultPMean || pStd != kDefaultPStd) {
         info.training["p_mean"] = pMean;
         info.training["p_std"] = pStd;
       }
