@@ -708,7 +708,8 @@ class I2VPretraining : public LatentDiffusionPretraining {
  protected:
   void addJobFields(ConfigSchema& s) const override {
     s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:t2v-motion"),
-                    "The text-to-video package whose weights initialise the network (input layer widened)."));
+                    "The text-to-video package whose weights initialise the network (input layer widened), or an "
+                    "image-to-video package this job made, to train on."));
     s.add(makeField(key(job_, "first_frame_mask"), FieldType::Bool, YAML::Node(false),
                     "Adds an input channel that marks frame 0 as the conditioning frame (models/i2v_unet.h)."));
     s.add(makeField(key(job_, "first_frame_channels"), FieldType::Bool, YAML::Node(false),
@@ -721,7 +722,37 @@ class I2VPretraining : public LatentDiffusionPretraining {
   std::string kind() const override { return kKindI2VUNet; }
 
   void buildNetworks(TrainContext& ctx) override {
-    LoadedDiffusionModel loaded = loadBase(ctx, {kKindVideoUNet});
+    LoadedDiffusionModel loaded = loadBase(ctx, {kKindVideoUNet, kKindI2VUNet});
+    if (loaded.kind == kKindI2VUNet) {
+      continueFrom(ctx, loaded);
+    } else {
+      widenFrom(ctx, loaded);
+    }
+    network_ = i2v_.ptr();
+    SlotOptions o;
+    o.learningRate = ctx.config.get<double>(key(job_, "lr"));
+    ctx.slots.add(slot::kModel, network_, o);
+  }
+
+  // An i2v package goes on training as it is (a fresh optimiser). Its first-frame inputs are
+  // part of its architecture, so the job's options for them must agree with it.
+  void continueFrom(const TrainContext& ctx, const LoadedDiffusionModel& loaded) {
+    const std::string where = key(job_, "base") + ": '" + loaded.package.dir().string() + "'";
+    if (loaded.spec.parameterisation != diffusion::Parameterisation::edm_v || loaded.spec.sigmaData != 1.0)
+      throw ConfigError(where + " is " + diffusion::toString(loaded.spec.parameterisation) + " with sigma_data " +
+                        std::to_string(loaded.spec.sigmaData) + "; the job trains edm_v with sigma_data 1");
+    const I2VUNetOptions& io = loaded.i2vUNet()->i2vOptions();
+    const auto agree = [&](const char* option, bool has) {
+      if (ctx.config.get<bool>(key(job_, option)) != has)
+        throw ConfigError(key(job_, option) + " is " + (has ? "false" : "true") + ", but the base " + where +
+                          (has ? " has" : " has no") + " such inputs; set it to " + (has ? "true" : "false"));
+    };
+    agree("first_frame_mask", io.firstFrameMask);
+    agree("first_frame_channels", io.firstFrameChannels);
+    i2v_ = I2VUNet(std::dynamic_pointer_cast<I2VUNetImpl>(loaded.module));
+  }
+
+  void widenFrom(const TrainContext& ctx, const LoadedDiffusionModel& loaded) {
     const VideoUNetOptions vo = loaded.videoUNet()->options();
     I2VUNetOptions io;
     io.latentChannels = vo.spatial.outChannels;
@@ -732,10 +763,6 @@ class I2VPretraining : public LatentDiffusionPretraining {
     io.video.spatial.timeEmbedScale = I2VUNetOptions{}.video.spatial.timeEmbedScale;
     i2v_ = I2VUNet(io);
     initialiseFrom(*loaded.module);
-    network_ = i2v_.ptr();
-    SlotOptions o;
-    o.learningRate = ctx.config.get<double>(key(job_, "lr"));
-    ctx.slots.add(slot::kModel, network_, o);
   }
 
   // Copies every tensor of the text-to-video teacher; the input convolution gains zero

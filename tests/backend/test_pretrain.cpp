@@ -428,6 +428,44 @@ class PretrainTest : public QObject {
           vds::ConfigError, "trainer.ema_decay: the image job trains the text encoder");
   }
 
+  // The i2v job goes on from an i2v package it made: at learning rate 0 the export is the
+  // package bit for bit, a step moves it and keeps its first-frame inputs, and the job's
+  // first-frame options must agree with the base's.
+  void i2vTeacherContinuesFromItsOwnPackage() {
+    if (!fs::exists(dir_ / "i2v-ff")) QSKIP("needs the i2v package of the frame-free test");
+    const std::string body = "    base: " + (dir_ / "i2v-ff").string() + "\n    first_frame_channels: true\n";
+    runJob(jobYaml("i2v", 1, body + "    lr: 0\n"), dir_ / "run-i2v-again0", dir_ / "i2v-again0", "denoise");
+    runJob(jobYaml("i2v", 1, body + "    lr: 0.01\n    p_mean: 1.0\n"), dir_ / "run-i2v-again", dir_ / "i2v-again",
+           "denoise");
+    const vds::LoadedDiffusionModel start = vds::loadDiffusionModel(dir_ / "i2v-ff");
+    const vds::LoadedDiffusionModel again = vds::loadDiffusionModel(dir_ / "i2v-again");
+    QCOMPARE(again.kind, std::string(vds::kKindI2VUNet));
+    QVERIFY(again.i2vUNet()->i2vOptions().firstFrameChannels);
+    QVERIFY(!again.i2vUNet()->i2vOptions().firstFrameMask);
+    QCOMPARE(fs::weakly_canonical(again.textEncoderPath()), fs::weakly_canonical(start.textEncoderPath()));
+    const auto w0 = vds::namedState(*start.module);
+    const auto same = vds::namedState(*vds::loadDiffusionModel(dir_ / "i2v-again0").module);
+    const auto moved = vds::namedState(*again.module);
+    QCOMPARE(same.size(), w0.size());
+    double most = 0;
+    for (const auto& [name, w] : w0) {
+      QVERIFY2(torch::equal(same.at(name), w), name.c_str());
+      most = std::max(most, vds::test::maxAbsDiff(moved.at(name), w));
+    }
+    QVERIFY(most > 1e-4);
+    QCOMPARE(YAML::LoadFile((dir_ / "i2v-again" / "model.yaml").string())["training"]["p_mean"].as<double>(), 1.0);
+    const auto refused = [&](const std::string& yaml, const char* run, const char* message) {
+      VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(yaml, "i.yaml"), vds::RunPaths(dir_ / run), nullptr),
+                           vds::ConfigError, message);
+    };
+    refused(jobYaml("i2v", 1, "    base: " + (dir_ / "i2v-ff").string() + "\n"), "run-i2v-bad",
+            "method.i2v.first_frame_channels is false, but the base");
+    refused(jobYaml("i2v", 1, body + "    first_frame_mask: true\n"), "run-i2v-bad2",
+            "method.i2v.first_frame_mask is true, but the base");
+    refused(jobYaml("i2v", 1, "    base: " + (dir_ / "image").string() + "\n"), "run-i2v-bad3",
+            "is a image_unet, not a video_unet or i2v_unet");
+  }
+
   void offsetNoiseShapeIsOneValuePerSampleAndChannel() {
     QCOMPARE(vds::offsetNoiseShape(torch::zeros({6, 4, 8, 8})), (std::vector<int64_t>{6, 4, 1, 1}));
     QCOMPARE(vds::offsetNoiseShape(torch::zeros({2, 8, 4, 8, 8})), (std::vector<int64_t>{2, 1, 4, 1, 1}));
