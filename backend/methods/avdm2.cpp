@@ -69,6 +69,10 @@ class Avdm2Distillation : public Method {
     s.add(makeField(key("teacher"), FieldType::String, YAML::Node("builtin:t2v-teacher"),
                     "Text-to-video teacher (video_unet, DDPM): initialises the student, and its frozen encoder is the "
                     "discriminator's feature extractor (specs/000 §2)."));
+    s.add(makeField(key("student_init"), FieldType::String, YAML::Node(""),
+                    "Package the student (and its EMA) starts from; empty: the teacher. It must have the "
+                    "teacher's architecture, latent space, text encoder and preconditioning, e.g. the teacher "
+                    "with its guidance distilled (train t2v with method.t2v.distil_guidance)."));
     s.add(makeField(key("style"), FieldType::String, YAML::Node("builtin:image-base"),
                     "2D model of the frame-level SDM real score (specs/000 §3.3): the image base keeps the teacher's "
                     "look, a style model (builtin:style-NAME) moves the student towards its style."));
@@ -172,7 +176,15 @@ class Avdm2Distillation : public Method {
     }
     levels_ = schedule_.levels(timesteps_, /*appendClean=*/false);
 
-    // Student: all of the teacher, motion modules and backbone at their own rates.
+    // Student: all of the teacher (or of student_init), motion modules and backbone at their
+    // own rates.
+    studentInitPath_ = teacherPath_;
+    if (!c.get<std::string>(key("student_init")).empty()) {
+      studentInitPath_ = resolveModelPath(c.get<std::string>(key("student_init")));
+      LoadedDiffusionModel init = loadDiffusionModel(studentInitPath_);
+      checkStudentInit(init, *teacher.module);
+      teacher.module = init.module;
+    }
     student_ = VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(teacher.module));
     SlotOptions so;
     so.learningRate = c.get<double>(key("lr_motion"));
@@ -186,7 +198,7 @@ class Avdm2Distillation : public Method {
     // student; it is what previews sample and what the export holds.
     emaDecay_ = c.get<double>("trainer.ema_decay");
     if (emaDecay_ > 0) {
-      ema_ = VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(loadDiffusionModel(teacherPath_).module));
+      ema_ = VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(loadDiffusionModel(studentInitPath_).module));
       SlotOptions eo;
       eo.trainedByEma = true;
       ctx.slots.add(slot::kEma, ema_.ptr(), eo);
@@ -457,6 +469,7 @@ class Avdm2Distillation : public Method {
                                               stylePath_.filename().string() + ".");
     info.training["teacher"] = modelReference(teacherPath_);
     info.training["style"] = modelReference(stylePath_);
+    if (studentInitPath_ != teacherPath_) info.training["student_init"] = modelReference(studentInitPath_);
     info.training["lambda_sdm"] = lambdaSdm_;
     info.training["lambda_adm"] = lambdaAdm_;
     info.training["sdm_frames"] = ctx.config.get<int64_t>(key("sdm_frames"));
@@ -556,6 +569,27 @@ class Avdm2Distillation : public Method {
     return text->module->unconditionalContext(text->tokenizer, batch);
   }
   std::optional<LoadedTextEncoder>& styleText() { return styleText_ ? styleText_ : text_; }
+
+  // student_init must be a drop-in for the teacher: same kind, preconditioning, schedule,
+  // latent space, text encoder and tensors (names and shapes).
+  void checkStudentInit(const LoadedDiffusionModel& init, const torch::nn::Module& teacher) const {
+    const std::string where = key("student_init") + ": '" + init.package.dir().string() + "'";
+    if (init.kind != kKindVideoUNet) throw ConfigError(where + " is a " + init.kind + ", not a video_unet");
+    if (init.spec.parameterisation != teacherSpec_.parameterisation || init.spec.sigmaData != teacherSpec_.sigmaData ||
+        init.spec.schedule.edm || init.spec.schedule.ddpmSchedule().alphasCumprod() != schedule_.alphasCumprod())
+      throw ConfigError(where + " has another preconditioning or noise schedule than the teacher");
+    if (canonicalPackage(init.autoencoderPath()) != autoencoderPath_ || init.spec.latent.frames != teacherSpec_.latent.frames ||
+        init.spec.latent.height != teacherSpec_.latent.height || init.spec.latent.width != teacherSpec_.latent.width ||
+        (init.textEncoderPath().empty() ? fs::path() : canonicalPackage(init.textEncoderPath())) != textEncoderPath_)
+      throw ConfigError(where + " does not share the teacher's latent space and text encoder");
+    const auto mine = namedState(*init.module), theirs = namedState(teacher);
+    for (const auto& [name, tensor] : theirs) {
+      const auto it = mine.find(name);
+      if (it == mine.end() || it->second.sizes() != tensor.sizes())
+        throw ConfigError(where + " does not have the teacher's architecture (tensor '" + name + "')");
+    }
+    if (mine.size() != theirs.size()) throw ConfigError(where + " has tensors that the teacher lacks");
+  }
 
   // Loads a 2D SDM model, checking that it shares the teacher's latent space, and its text
   // encoder when that differs from the teacher's.
@@ -734,7 +768,7 @@ class Avdm2Distillation : public Method {
     return toUint8Video(pixels.cpu());
   }
 
-  fs::path teacherPath_, stylePath_, autoencoderPath_, textEncoderPath_;
+  fs::path teacherPath_, studentInitPath_, stylePath_, autoencoderPath_, textEncoderPath_;
   DiffusionSpec teacherSpec_;
   diffusion::DdpmSchedule schedule_ = diffusion::DdpmSchedule::scaledLinear();
   std::optional<LoadedAutoencoder> autoencoder_;

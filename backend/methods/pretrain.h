@@ -55,6 +55,12 @@ std::string withOtherDirections(const std::string& caption, const std::vector<in
 // (0 when none is). Each argument is [B].
 torch::Tensor directionContrastLoss(const torch::Tensor& msePositive, const torch::Tensor& mseNegative,
                                     const torch::Tensor& valid, double margin, const torch::Tensor& weights = {});
+// `method.t2v.distil_guidance`'s target: the video network's raw output under classifier-
+// free guidance at `weight`, uncond + weight (cond - uncond), with the conditional and the
+// unconditional (`emptyContext`) inputs in one batch. The output is affine in the
+// denoised estimate at a fixed input and noise level, so this is the sampler's guidance.
+torch::Tensor guidedOutput(VideoUNetImpl& network, const torch::Tensor& input, const torch::Tensor& cNoise,
+                           const torch::Tensor& context, const torch::Tensor& emptyContext, double weight);
 // [-1,1] float video [B,F,3,H,W] -> uint8 [B,F,H,W,3], clamped.
 torch::Tensor toUint8Video(const torch::Tensor& video);
 

@@ -371,8 +371,11 @@ class LatentDiffusionPretraining : public Method {
   // (specs/003 §3.2) and sigma_data 1: sigma ~ log-normal(p_mean, p_std), weight
   // lambda = 1/c_out^2, written as an MSE on the network's raw output F against its
   // effective target. `net` maps (c_in x_noisy, c_noise [B]) to F.
+  // With `targetNet`, the target is its output at the same input (no gradient) instead of
+  // the data's: the network learns to copy another one on noised real clips.
   using EdmNetwork = std::function<torch::Tensor(const torch::Tensor& input, const torch::Tensor& cNoise)>;
-  torch::Tensor edmLoss(TrainContext& ctx, const torch::Tensor& latents, const EdmNetwork& net) {
+  torch::Tensor edmLoss(TrainContext& ctx, const torch::Tensor& latents, const EdmNetwork& net,
+                        const EdmNetwork& targetNet = {}) {
     const int64_t b = latents.size(0);
     const double sigmaData = 1.0;
     const torch::Tensor logSigma =
@@ -384,7 +387,13 @@ class LatentDiffusionPretraining : public Method {
     const torch::Tensor cOut = -sigma * sigmaData / s2.sqrt();
     const torch::Tensor cIn = 1.0 / s2.sqrt();
     const torch::Tensor out = net(cIn * noisy, logSigma * 0.25);
-    const torch::Tensor target = (latents - cSkip * noisy) / cOut;
+    torch::Tensor target;
+    if (targetNet) {
+      torch::NoGradGuard noGrad;
+      target = targetNet(cIn * noisy, logSigma * 0.25);
+    } else {
+      target = (latents - cSkip * noisy) / cOut;
+    }
     return torch::mse_loss(out, target);
   }
 
@@ -831,6 +840,12 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
     s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:i2v-teacher"),
                     "The image-to-video package whose frame-free branch becomes the text-to-video teacher, or a "
                     "text-to-video package this job made, to train on."));
+    s.add(withRange(makeField(key(job_, "distil_guidance"), FieldType::Float, YAML::Node(0.0),
+                              "0 trains on the data. W > 0 distils guidance instead (Meng et al. 2023, stage 1): on "
+                              "noised real clips the network learns to give, in one unguided evaluation, a frozen "
+                              "copy of the base's classifier-free-guided output at weight W (the empty prompt's "
+                              "target stays the unguided one). Sample the result without --cfg."),
+                    0, 50));
   }
   bool usesEdmLoss() const override { return true; }
   std::string kind() const override { return kKindVideoUNet; }
@@ -842,19 +857,42 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
                         diffusion::toString(loaded.spec.parameterisation) + " with sigma_data " +
                         std::to_string(loaded.spec.sigmaData) + "; the job trains edm_v with sigma_data 1");
     // An i2v package gives its frame-free branch; a package this job made goes on training.
-    video_ = loaded.kind == kKindI2VUNet ? frameFreeVideoUNet(*loaded.i2vUNet())
-                                         : VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(loaded.module));
+    const auto network = [&](const LoadedDiffusionModel& m) {
+      return m.kind == kKindI2VUNet ? frameFreeVideoUNet(*m.i2vUNet())
+                                    : VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(m.module));
+    };
+    video_ = network(loaded);
     network_ = video_.ptr();
     SlotOptions o;
     o.learningRate = ctx.config.get<double>(key(job_, "lr"));
     ctx.slots.add(slot::kModel, network_, o);
+    guidance_ = ctx.config.get<double>(key(job_, "distil_guidance"));
+    if (guidance_ > 0) {
+      if (!textEncoder_)
+        throw ConfigError(key(job_, "distil_guidance") + ": the base '" + loaded.package.dir().string() +
+                          "' has no text encoder, so there is no guidance to distil");
+      guide_ = network(loadDiffusionModel(loaded.package.dir()));
+      guide_->to(ctx.device);
+      guide_->eval();
+      SlotOptions frozen;
+      frozen.frozen = true;
+      ctx.slots.add(slot::kTeacher, guide_.ptr(), frozen);
+    }
   }
   torch::Tensor diffusionLoss(TrainContext& ctx, const torch::Tensor& latents, const std::vector<std::string>& captions,
                               const Batch&) override {
     const torch::Tensor context = encodeText(ctx, captions);
-    return edmLoss(ctx, latents, [&](const torch::Tensor& input, const torch::Tensor& cNoise) {
+    const EdmNetwork net = [&](const torch::Tensor& input, const torch::Tensor& cNoise) {
       return video_->forward(input, cNoise, context);
+    };
+    if (guidance_ <= 0) return edmLoss(ctx, latents, net);
+    const torch::Tensor empty = encodeText(ctx, std::vector<std::string>(captions.size()));
+    return edmLoss(ctx, latents, net, [&](const torch::Tensor& input, const torch::Tensor& cNoise) {
+      return guidedOutput(*guide_, input, cNoise, context, empty, guidance_);
     });
+  }
+  void recordTraining(const TrainContext&, PackageInfo& info) const override {
+    if (guidance_ > 0) info.training["distil_guidance"] = guidance_;
   }
   torch::Tensor runNetwork(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&) override {
     throw std::logic_error("t2v uses its own loss");
@@ -870,9 +908,20 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
   }
 
   VideoUNet video_{nullptr};
+  VideoUNet guide_{nullptr};  // distil_guidance > 0: the frozen base
+  double guidance_ = 0;
 };
 
 }  // namespace
+
+torch::Tensor guidedOutput(VideoUNetImpl& network, const torch::Tensor& input, const torch::Tensor& cNoise,
+                           const torch::Tensor& context, const torch::Tensor& emptyContext, double weight) {
+  const int64_t b = input.size(0);
+  const torch::Tensor both = network.forward(torch::cat({input, input}), torch::cat({cNoise, cNoise}),
+                                             torch::cat({context, emptyContext}));
+  const torch::Tensor cond = both.narrow(0, 0, b), uncond = both.narrow(0, b, b);
+  return uncond + weight * (cond - uncond);
+}
 
 std::unique_ptr<Method> makeImagePretraining() { return std::make_unique<ImagePretraining>(); }
 std::unique_ptr<Method> makeStylePretraining() { return std::make_unique<StylePretraining>(); }

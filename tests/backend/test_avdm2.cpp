@@ -379,6 +379,54 @@ class Avdm2Test : public QObject {
     QVERIFY(!sink.only<vds::SampleEvent>().empty());
   }
 
+  // student_init: the student and its EMA start from another package of the teacher's
+  // architecture (at learning rate 0 the export is that package bit for bit) while the
+  // discriminator's frozen encoder stays the teacher's; the package is recorded, and one
+  // that is not a drop-in for the teacher is refused with the key.
+  void studentStartsFromStudentInit() {
+    const fs::path init = dir_ / "pk" / "video-init";
+    {
+      vds::VideoUNet video(vds::test::tinyVideoOptions());
+      vds::test::jitter(*video, 41);
+      vds::saveDiffusionModel(init, {"tiny-video-init", "", {}}, vds::kKindVideoUNet, *video,
+                              vds::test::tinySpec(false, vds::test::kTinyFrames));
+    }
+    std::string text = yaml(2, "    student_init: " + init.string() + "\n");
+    text.replace(text.find("lr_motion: 0.001"), 16, "lr_motion: 0");
+    text.replace(text.find("lr_spatial: 0.0005"), 18, "lr_spatial: 0");
+    text.replace(text.find("  warmup_steps: 0\n"), 18, "  warmup_steps: 0\n  ema_decay: 0.5\n");
+    vds::CollectingSink sink;
+    auto t = trainer(text, dir_ / "run-init", &sink);
+    auto& slots = t->context().slots;
+    const State start = snapshot(*vds::loadDiffusionModel(init).module);
+    QVERIFY(sameState(start, snapshot(*slots.at(vds::slot::kStudent).module)));
+    QVERIFY(sameState(start, snapshot(*slots.at(vds::slot::kEma).module)));
+    const State teacher = snapshot(*vds::loadDiffusionModel(packages_.video()).module);
+    QVERIFY(!sameState(start, teacher));
+    QVERIFY(sameState(teacher, snapshot(*slots.at(vds::slot::kTeacher).module)));
+    t->run();
+    const auto exported = vds::loadDiffusionModel(dir_ / "run-init" / "student");
+    QVERIFY(sameState(start, snapshot(*exported.module)));
+    QVERIFY(exported.package.manifest()["training"]["student_init"].as<std::string>().find("video-init") !=
+            std::string::npos);
+    QVERIFY(!vds::loadDiffusionModel(dir_ / "run-no-ema" / "student").package.manifest()["training"]["student_init"]);
+
+    VDS_EXPECT_THROW_MSG(trainer(yaml(1, "    student_init: " + packages_.image().string() + "\n"), dir_ / "bad-init1", nullptr),
+                         vds::ConfigError, "method.avdm2.student_init: '");
+    VDS_EXPECT_THROW_MSG(trainer(yaml(1, "    student_init: " + packages_.i2v().string() + "\n"), dir_ / "bad-init2", nullptr),
+                         vds::ConfigError, "is a i2v_unet, not a video_unet");
+    const fs::path wider = dir_ / "pk" / "video-wider";
+    {
+      vds::VideoUNetOptions o = vds::test::tinyVideoOptions();
+      o.spatial.baseChannels *= 2;
+      vds::VideoUNet video(o);
+      vds::saveDiffusionModel(wider, {"tiny-video-wider", "", {}}, vds::kKindVideoUNet, *video,
+                              vds::test::tinySpec(false, vds::test::kTinyFrames));
+    }
+    VDS_EXPECT_THROW_MSG(trainer(yaml(1, "    student_init: " + wider.string() + "\n"), dir_ / "bad-init3", nullptr),
+                         vds::ConfigError, "does not have the teacher's architecture (tensor '");
+  }
+
   // disc_mismatch adds real clips under another clip's caption as negatives of the
   // discriminator; it is recorded in the student package and refused without disc_text.
   void mismatchedCaptionsAreDiscriminatorNegatives() {

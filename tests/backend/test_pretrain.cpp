@@ -428,6 +428,55 @@ class PretrainTest : public QObject {
           vds::ConfigError, "trainer.ema_decay: the image job trains the text encoder");
   }
 
+  // method.t2v.distil_guidance: the target is the frozen base's guided raw output, whose
+  // guidance is the sampler's (x0 = c_skip x + c_out F is affine in F). At weight 1 the
+  // base already meets its target; at weight 4 it does not, and training closes the gap.
+  void t2vDistilsGuidance() {
+    if (!fs::exists(dir_ / "t2v-ff")) QSKIP("needs the t2v package of the frame-free test");
+    const vds::LoadedDiffusionModel base = vds::loadDiffusionModel(dir_ / "t2v-ff");
+    {
+      torch::NoGradGuard noGrad;
+      auto& net = dynamic_cast<vds::VideoUNetImpl&>(*base.module);
+      net.eval();
+      vds::LoadedTextEncoder text = vds::loadTextEncoder(base.textEncoderPath());
+      const torch::Tensor context = text.module->encode(text.tokenizer, {"a red circle moving left", "a blue square moving up"}).context;
+      const torch::Tensor empty = text.module->encode(text.tokenizer, {"", ""}).context;
+      const auto& l = base.spec.latent;
+      torch::manual_seed(11);
+      const torch::Tensor x = torch::randn({2, l.frames, l.channels, l.height, l.width});
+      const vds::diffusion::Denoiser denoiser = vds::makeDenoiser(base);
+      vds::diffusion::Conditioning cond, uncond;
+      cond.context = context;
+      uncond.context = empty;
+      for (double s : {0.5, 3.0, 40.0}) {
+        const double cIn = 1 / std::sqrt(s * s + 1), cSkip = 1 / (s * s + 1), cOut = -s / std::sqrt(s * s + 1);
+        const torch::Tensor cNoise = torch::full({2}, std::log(s) / 4);
+        const torch::Tensor guided = vds::guidedOutput(net, cIn * x, cNoise, context, empty, 4.0);
+        const torch::Tensor c = net.forward(cIn * x, cNoise, context), u = net.forward(cIn * x, cNoise, empty);
+        QVERIFY(vds::test::maxAbsDiff(c, u) > 1e-4);  // the caption matters, so the check below can fail
+        QVERIFY(vds::test::maxAbsDiff(guided, u + 4.0 * (c - u)) < 1e-4 * (1 + guided.abs().max().item<double>()));
+        const torch::Tensor x0 = denoiser.x0Guided(x, vds::diffusion::NoiseLevel{1.0, s, s}, cond, uncond, 4.0);
+        const torch::Tensor expected = cSkip * x + cOut * guided;
+        QVERIFY2(vds::test::maxAbsDiff(x0, expected) < 1e-4 * (1 + expected.abs().max().item<double>()),
+                 qPrintable(QString::number(s)));
+      }
+    }
+    const std::string body = "    base: " + (dir_ / "t2v-ff").string() + "\n";
+    const auto one = runJob(jobYaml("t2v", 3, body + "    lr: 0\n    distil_guidance: 1\n"), dir_ / "run-guide1",
+                            dir_ / "t2v-guide1", "denoise");
+    for (double v : one) QVERIFY2(v < 1e-8, qPrintable(QString::number(v)));
+    const auto frozen = runJob(jobYaml("t2v", 30, body + "    lr: 0\n    distil_guidance: 4\n"), dir_ / "run-guide0",
+                               dir_ / "t2v-guide0", "denoise");
+    const auto l = runJob(jobYaml("t2v", 30, body + "    lr: 0.0003\n    distil_guidance: 4\n"), dir_ / "run-guide",
+                          dir_ / "t2v-guide", "denoise");
+    QVERIFY(frozen.front() > 1e-5);
+    QCOMPARE(l.front(), frozen.front());
+    QVERIFY2(meanOf(l, 20, 30) < 0.6 * meanOf(frozen, 20, 30),
+             qPrintable(QString("%1 vs %2 untrained").arg(meanOf(l, 20, 30)).arg(meanOf(frozen, 20, 30))));
+    QCOMPARE(YAML::LoadFile((dir_ / "t2v-guide" / "model.yaml").string())["training"]["distil_guidance"].as<double>(), 4.0);
+    QVERIFY(!YAML::LoadFile((dir_ / "t2v-again0" / "model.yaml").string())["training"]["distil_guidance"]);
+  }
+
   // The i2v job goes on from an i2v package it made: at learning rate 0 the export is the
   // package bit for bit, a step moves it and keeps its first-frame inputs, and the job's
   // first-frame options must agree with the base's.
