@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <sstream>
 #include <unistd.h>
 
 #include "core/errors.h"
@@ -897,12 +898,30 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
   torch::Tensor runNetwork(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&) override {
     throw std::logic_error("t2v uses its own loss");
   }
-  void describeDiffusion(const TrainContext&, DiffusionSpec& d) const override {
+  void describeDiffusion(const TrainContext& ctx, DiffusionSpec& d) const override {
     describeEpsDdpm(d);
     d.parameterisation = diffusion::Parameterisation::edm_v;
+    if (guidance_ > 0) {
+      // Its guidance is built in: sampled as the teacher is (DDIM, the previews' steps),
+      // but without guidance, unless the user asks for other sampling.
+      SamplingSpec sampling;
+      sampling.sampler = diffusion::SamplerKind::ddim;
+      sampling.timesteps = d.schedule.ddpmSchedule().timesteps(
+          static_cast<int>(ctx.config.get<int64_t>(key(job_, "sample_steps"))), diffusion::Spacing::trailing);
+      sampling.cfg = 1.0;
+      d.sampling = sampling;
+    }
   }
-  std::string packageName(const TrainContext&) const override { return "shapes-t2v-teacher"; }
+  std::string packageName(const TrainContext&) const override {
+    return guidance_ > 0 ? "shapes-t2v-teacher-guided" : "shapes-t2v-teacher";
+  }
   std::string packageDescription() const override {
+    if (guidance_ > 0) {
+      std::ostringstream weight;
+      weight << guidance_;
+      return "Text-to-video teacher of the Shapes world with its classifier-free guidance (weight " + weight.str() +
+             ") distilled in: it samples without guidance.";
+    }
     return "Text-to-video teacher of the Shapes world: the image-to-video teacher's frame-free branch, fine-tuned "
            "without the first frame.";
   }

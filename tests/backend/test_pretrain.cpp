@@ -474,6 +474,15 @@ class PretrainTest : public QObject {
     QVERIFY2(meanOf(l, 20, 30) < 0.6 * meanOf(frozen, 20, 30),
              qPrintable(QString("%1 vs %2 untrained").arg(meanOf(l, 20, 30)).arg(meanOf(frozen, 20, 30))));
     QCOMPARE(YAML::LoadFile((dir_ / "t2v-guide" / "model.yaml").string())["training"]["distil_guidance"].as<double>(), 4.0);
+    // It samples without guidance by default: DDIM at the previews' 25 trailing steps.
+    const vds::LoadedDiffusionModel guided = vds::loadDiffusionModel(dir_ / "t2v-guide");
+    QVERIFY(guided.spec.sampling.has_value());
+    QCOMPARE(int(guided.spec.sampling->sampler), int(vds::diffusion::SamplerKind::ddim));
+    QCOMPARE(guided.spec.sampling->cfg, 1.0);
+    QCOMPARE(guided.spec.sampling->timesteps.size(), size_t{25});
+    QCOMPARE(guided.spec.sampling->timesteps.front(), 999.0);
+    QCOMPARE(guided.spec.sampling->timesteps.back(), 39.0);
+    QVERIFY(!vds::loadDiffusionModel(dir_ / "t2v-again0").spec.sampling);
     QVERIFY(!YAML::LoadFile((dir_ / "t2v-again0" / "model.yaml").string())["training"]["distil_guidance"]);
   }
 
