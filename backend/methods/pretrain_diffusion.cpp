@@ -186,7 +186,8 @@ class LatentDiffusionPretraining : public Method {
                     1, 256));
     s.add(withRange(makeField(key(job_, "sample_steps"), FieldType::Int, YAML::Node(25), "Sampler steps of previews."),
                     1, 1000));
-    s.add(withRange(makeField(key(job_, "sample_cfg"), FieldType::Float, YAML::Node(4.0), "Guidance weight of previews."),
+    s.add(withRange(makeField(key(job_, "sample_cfg"), FieldType::Float, YAML::Node(4.0),
+                              "Guidance weight of previews (t2v with distil_guidance previews unguided)."),
                     0, 50));
     addJobFields(s);
     return s;
@@ -256,7 +257,7 @@ class LatentDiffusionPretraining : public Method {
     if (isImageToVideo()) g.firstFrames = request.firstFrames;
     g.sampler = isImageToVideo() ? diffusion::SamplerKind::heun : diffusion::SamplerKind::ddim;
     g.steps = static_cast<int>(ctx.config.get<int64_t>(key(job_, "sample_steps")));
-    g.cfg = ctx.config.get<double>(key(job_, "sample_cfg"));
+    g.cfg = previewGuidance(ctx);
     g.seed = request.seed;
     const GenerateResult result = generate(models, g);
     std::error_code ec;
@@ -281,6 +282,10 @@ class LatentDiffusionPretraining : public Method {
   // Trains with edmLoss() (and the p_mean/p_std fields) rather than the DDPM eps/v loss.
   virtual bool usesEdmLoss() const { return isImageToVideo(); }
   virtual bool textEncoderTrains() const { return false; }
+  // Guidance weight of the previews.
+  virtual double previewGuidance(const TrainContext& ctx) const {
+    return ctx.config.get<double>(key(job_, "sample_cfg"));
+  }
   // Where a trained text encoder goes when text_encoder_export is empty.
   virtual fs::path defaultTextExport(const fs::path& exportDir) const {
     return exportDir.parent_path() / "text-encoder";
@@ -894,6 +899,10 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
   }
   void recordTraining(const TrainContext&, PackageInfo& info) const override {
     if (guidance_ > 0) info.training["distil_guidance"] = guidance_;
+  }
+  // A network that learns the guided output is previewed unguided, as it will be sampled.
+  double previewGuidance(const TrainContext& ctx) const override {
+    return guidance_ > 0 ? 1.0 : LatentDiffusionPretraining::previewGuidance(ctx);
   }
   torch::Tensor runNetwork(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&) override {
     throw std::logic_error("t2v uses its own loss");
