@@ -578,8 +578,7 @@ class Avdm2Distillation : public Method {
     if (init.spec.parameterisation != teacherSpec_.parameterisation || init.spec.sigmaData != teacherSpec_.sigmaData ||
         init.spec.schedule.edm || init.spec.schedule.ddpmSchedule().alphasCumprod() != schedule_.alphasCumprod())
       throw ConfigError(where + " has another preconditioning or noise schedule than the teacher");
-    if (canonicalPackage(init.autoencoderPath()) != autoencoderPath_ || init.spec.latent.frames != teacherSpec_.latent.frames ||
-        init.spec.latent.height != teacherSpec_.latent.height || init.spec.latent.width != teacherSpec_.latent.width ||
+    if (!sharesTeacherLatent(init) || init.spec.latent.frames != teacherSpec_.latent.frames ||
         (init.textEncoderPath().empty() ? fs::path() : canonicalPackage(init.textEncoderPath())) != textEncoderPath_)
       throw ConfigError(where + " does not share the teacher's latent space and text encoder");
     const auto mine = namedState(*init.module), theirs = namedState(teacher);
@@ -591,6 +590,12 @@ class Avdm2Distillation : public Method {
     if (mine.size() != theirs.size()) throw ConfigError(where + " has tensors that the teacher lacks");
   }
 
+  // The teacher's autoencoder and latent size (channels, height, width).
+  bool sharesTeacherLatent(const LoadedDiffusionModel& m) const {
+    return canonicalPackage(m.autoencoderPath()) == autoencoderPath_ && m.spec.latent.channels == teacherSpec_.latent.channels &&
+           m.spec.latent.height == teacherSpec_.latent.height && m.spec.latent.width == teacherSpec_.latent.width;
+  }
+
   // Loads a 2D SDM model, checking that it shares the teacher's latent space, and its text
   // encoder when that differs from the teacher's.
   ImageUNet loadStyleCopy(const fs::path& path) const {
@@ -600,8 +605,7 @@ class Avdm2Distillation : public Method {
     if (m.spec.schedule.edm || m.spec.parameterisation == diffusion::Parameterisation::edm ||
         m.spec.parameterisation == diffusion::Parameterisation::edm_v)
       throw ConfigError(key("style") + ": '" + path.string() + "' is an EDM model; the 2D SDM needs a DDPM model");
-    if (canonicalPackage(m.autoencoderPath()) != autoencoderPath_ || m.spec.latent.channels != teacherSpec_.latent.channels ||
-        m.spec.latent.height != teacherSpec_.latent.height || m.spec.latent.width != teacherSpec_.latent.width)
+    if (!sharesTeacherLatent(m))
       throw ConfigError(key("style") + ": '" + path.string() +
                         "' does not share the teacher's latent space (autoencoder and latent size must match)");
     if (m.spec.schedule.ddpmSchedule().alphasCumprod() != schedule_.alphasCumprod())
