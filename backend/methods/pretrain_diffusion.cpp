@@ -863,11 +863,8 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
                         diffusion::toString(loaded.spec.parameterisation) + " with sigma_data " +
                         std::to_string(loaded.spec.sigmaData) + "; the job trains edm_v with sigma_data 1");
     // An i2v package gives its frame-free branch; a package this job made goes on training.
-    const auto network = [&](const LoadedDiffusionModel& m) {
-      return m.kind == kKindI2VUNet ? frameFreeVideoUNet(*m.i2vUNet())
-                                    : VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(m.module));
-    };
-    video_ = network(loaded);
+    video_ = loaded.kind == kKindI2VUNet ? frameFreeVideoUNet(*loaded.i2vUNet())
+                                         : VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(loaded.module));
     network_ = video_.ptr();
     SlotOptions o;
     o.learningRate = ctx.config.get<double>(key(job_, "lr"));
@@ -877,7 +874,7 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
       if (!textEncoder_)
         throw ConfigError(key(job_, "distil_guidance") + ": the base '" + loaded.package.dir().string() +
                           "' has no text encoder, so there is no guidance to distil");
-      guide_ = network(loadDiffusionModel(loaded.package.dir()));
+      guide_ = VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(copyOfNetwork(*video_)));
       guide_->to(ctx.device);
       guide_->eval();
       SlotOptions frozen;
