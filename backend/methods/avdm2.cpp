@@ -602,9 +602,11 @@ class Avdm2Distillation : public Method {
     LoadedDiffusionModel m = loadDiffusionModel(path);
     if (m.kind != kKindImageUNet)
       throw ConfigError(key("style") + ": '" + path.string() + "' is a " + m.kind + ", not an image_unet");
-    if (m.spec.schedule.edm || m.spec.parameterisation == diffusion::Parameterisation::edm ||
-        m.spec.parameterisation == diffusion::Parameterisation::edm_v)
-      throw ConfigError(key("style") + ": '" + path.string() + "' is an EDM model; the 2D SDM needs a DDPM model");
+    // Any parameterisation works through the Denoiser (an edm_v style model from the style
+    // job's video base included), but SDM draws DDPM timesteps, so the schedule must be DDPM.
+    if (m.spec.schedule.edm)
+      throw ConfigError(key("style") + ": '" + path.string() +
+                        "' runs on an EDM (Karras) schedule; the 2D SDM needs a DDPM schedule");
     if (!sharesTeacherLatent(m))
       throw ConfigError(key("style") + ": '" + path.string() +
                         "' does not share the teacher's latent space (autoencoder and latent size must match)");

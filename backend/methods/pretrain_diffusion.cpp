@@ -10,6 +10,8 @@
 #include <cmath>
 #include <functional>
 #include <sstream>
+#include <tuple>
+#include <utility>
 #include <unistd.h>
 
 #include "core/errors.h"
@@ -310,14 +312,7 @@ class LatentDiffusionPretraining : public Method {
                                       const std::vector<std::string>& captions, const Batch&) {
     torch::Tensor x0 = latents;
     torch::Tensor context = encodeText(ctx, captions);
-    if (isImageJob()) {  // random frames of each clip become independent images
-      const int64_t k = std::min<int64_t>(ctx.config.get<int64_t>(key(job_, "frames_per_clip")), latents.size(1));
-      const torch::Tensor pick = ctx.randint(0, latents.size(1), {latents.size(0), k});
-      x0 = latents.gather(1, pick.view({latents.size(0), k, 1, 1, 1}).expand({-1, -1, latents.size(2), latents.size(3),
-                                                                                 latents.size(4)}))
-               .flatten(0, 1);
-      context = context.repeat_interleave(k, 0);
-    }
+    if (isImageJob()) std::tie(x0, context) = imageFrames(ctx, latents, context);
     const int64_t n = x0.size(0);
     const torch::Tensor t = ctx.randint(0, schedule_.numTimesteps(), {n});
     const torch::Tensor abar = alphasCumprod_.to(ctx.device).index_select(0, t);
@@ -373,6 +368,18 @@ class LatentDiffusionPretraining : public Method {
     return loss;
   }
 
+  // Image jobs: frames_per_clip random frames of each clip [B,F,C,h,w] become independent
+  // images [B*k,C,h,w], each with its clip's context row.
+  std::pair<torch::Tensor, torch::Tensor> imageFrames(TrainContext& ctx, const torch::Tensor& latents,
+                                                      const torch::Tensor& context) const {
+    const int64_t k = std::min<int64_t>(ctx.config.get<int64_t>(key(job_, "frames_per_clip")), latents.size(1));
+    const torch::Tensor pick = ctx.randint(0, latents.size(1), {latents.size(0), k});
+    const torch::Tensor frames =
+        latents.gather(1, pick.view({latents.size(0), k, 1, 1, 1}).expand({-1, -1, latents.size(2), latents.size(3),
+                                                                           latents.size(4)}));
+    return {frames.flatten(0, 1), context.repeat_interleave(k, 0)};
+  }
+
   // EDM training (Karras et al. 2022, Eq. 2 and Table 1) with SVD's v-style c_out
   // (specs/003 §3.2) and sigma_data 1: sigma ~ log-normal(p_mean, p_std), weight
   // lambda = 1/c_out^2, written as an MSE on the network's raw output F against its
@@ -386,7 +393,9 @@ class LatentDiffusionPretraining : public Method {
     const double sigmaData = 1.0;
     const torch::Tensor logSigma =
         ctx.randn({b}) * ctx.config.get<double>(key(job_, "p_std")) + ctx.config.get<double>(key(job_, "p_mean"));
-    const torch::Tensor sigma = logSigma.exp().view({b, 1, 1, 1, 1});
+    std::vector<int64_t> view(static_cast<size_t>(latents.dim()), 1);
+    view[0] = b;
+    const torch::Tensor sigma = logSigma.exp().view(view);
     const torch::Tensor noisy = latents + sigma * ctx.randn(latents.sizes());
     const torch::Tensor s2 = sigma * sigma + sigmaData * sigmaData;
     const torch::Tensor cSkip = sigmaData * sigmaData / s2;
@@ -556,6 +565,10 @@ class ImagePretraining : public LatentDiffusionPretraining {
 };
 
 // ---- style: the image model fine-tuned on frames of one style --------------------------
+// The base is an image package, or a text-to-video package whose spatial part (the image
+// UNet inside it, without the motion modules) becomes the style model. A video teacher's
+// spatial layers have seen far more training than the image base, so they draw shapes and
+// counts better; an `edm_v` base keeps its parameterisation and trains with the EDM loss.
 class StylePretraining : public ImagePretraining {
  public:
   StylePretraining() { job_ = "style"; }
@@ -564,24 +577,68 @@ class StylePretraining : public ImagePretraining {
   double defaultLr() const override { return 1e-4; }
   void addJobFields(ConfigSchema& s) const override {
     s.add(makeField(key(job_, "base"), FieldType::String, YAML::Node("builtin:image-base"),
-                    "The image package to fine-tune; its autoencoder and text encoder are used frozen."));
+                    "The package to fine-tune: an image package, or a text-to-video package whose spatial part (its "
+                    "image UNet, without the motion modules) is taken. Its autoencoder and text encoder are used "
+                    "frozen."));
+    s.add(makeField(key(job_, "p_mean"), FieldType::Float, YAML::Node(kDefaultPMean),
+                    "EDM bases only (edm_v): mean of log sigma during training (EDM log-normal)."));
+    s.add(withRange(makeField(key(job_, "p_std"), FieldType::Float, YAML::Node(kDefaultPStd),
+                              "EDM bases only (edm_v): std of log sigma during training."),
+                    0.01, 10));
   }
   bool textEncoderTrains() const override { return false; }
 
   void buildNetworks(TrainContext& ctx) override {
     if (ctx.config.get<std::string>("data.style") == "plain")
       throw ConfigError("data.style: a style model needs a non-plain style (outline, checker, pastel, pixel)");
-    LoadedDiffusionModel loaded = loadBase(ctx, {kKindImageUNet});
-    unet_ = ImageUNet(std::dynamic_pointer_cast<ImageUNetImpl>(loaded.module));
+    LoadedDiffusionModel loaded = loadBase(ctx, {kKindImageUNet, kKindVideoUNet});
+    const std::string where = key(job_, "base") + ": '" + loaded.package.dir().string() + "'";
+    if (loaded.spec.schedule.edm)
+      throw ConfigError(where + " runs on an EDM (Karras) schedule; a style model needs the DDPM schedule");
+    const diffusion::Parameterisation p = loaded.spec.parameterisation;
+    if (p != diffusion::Parameterisation::eps && p != diffusion::Parameterisation::edm_v)
+      throw ConfigError(where + " predicts " + diffusion::toString(p) + "; the style job trains eps or edm_v");
+    if (p == diffusion::Parameterisation::edm_v && loaded.spec.sigmaData != 1.0)
+      throw ConfigError(where + " has sigma_data " + std::to_string(loaded.spec.sigmaData) +
+                        "; the style job trains edm_v with sigma_data 1");
+    edm_ = p == diffusion::Parameterisation::edm_v;
+    if (edm_ && (offsetNoise_ > 0 || p2Gamma_ > 0))
+      throw ConfigError(key(job_, offsetNoise_ > 0 ? "offset_noise" : "p2_gamma") + " applies to eps bases only, and " +
+                        where + " is edm_v; set it to 0");
+    unet_ = loaded.kind == kKindVideoUNet ? loaded.videoUNet()->spatial
+                                          : ImageUNet(std::dynamic_pointer_cast<ImageUNetImpl>(loaded.module));
     network_ = unet_.ptr();
     SlotOptions o;
     o.learningRate = ctx.config.get<double>(key(job_, "lr"));
     ctx.slots.add(slot::kModel, network_, o);
   }
+  torch::Tensor diffusionLoss(TrainContext& ctx, const torch::Tensor& latents, const std::vector<std::string>& captions,
+                              const Batch& batch) override {
+    if (!edm_) return ImagePretraining::diffusionLoss(ctx, latents, captions, batch);
+    torch::Tensor frames, context;
+    std::tie(frames, context) = imageFrames(ctx, latents, encodeText(ctx, captions));
+    return edmLoss(ctx, frames, [&](const torch::Tensor& input, const torch::Tensor& cNoise) {
+      return unet_->forward(input, cNoise, context);
+    });
+  }
+  void recordTraining(const TrainContext& ctx, PackageInfo& info) const override {
+    if (!edm_) return;
+    info.training["p_mean"] = ctx.config.get<double>(key(job_, "p_mean"));
+    info.training["p_std"] = ctx.config.get<double>(key(job_, "p_std"));
+  }
+  void describeDiffusion(const TrainContext&, DiffusionSpec& d) const override {
+    describeEpsDdpm(d);
+    if (edm_) d.parameterisation = diffusion::Parameterisation::edm_v;
+  }
   std::string packageName(const TrainContext& ctx) const override {
     return "shapes-style-" + ctx.config.get<std::string>("data.style");
   }
-  std::string packageDescription() const override { return "Image UNet fine-tuned on one Shapes style."; }
+  std::string packageDescription() const override {
+    return edm_ ? "Image UNet fine-tuned on one Shapes style from a text-to-video teacher's spatial layers."
+                : "Image UNet fine-tuned on one Shapes style.";
+  }
+
+  bool edm_ = false;  // the base is edm_v: trained with edmLoss
 };
 
 // ---- motion: temporal layers on top of the frozen image model --------------------------

@@ -379,6 +379,43 @@ class Avdm2Test : public QObject {
     QVERIFY(!sink.only<vds::SampleEvent>().empty());
   }
 
+  // A 2D model that predicts edm_v on the DDPM schedule (what the style job makes from a
+  // text-to-video teacher's spatial part) serves as the real and fake score: the run's
+  // losses are finite, and the frozen style model stays bit-identical. One on an EDM
+  // (Karras) schedule has no DDPM timesteps for SDM and is refused with the key.
+  void edmV2dStyleModelServesSdm() {
+    const fs::path style = dir_ / "pk" / "style-edm-v";
+    const fs::path karras = dir_ / "pk" / "style-karras";
+    {
+      vds::ImageUNet net(vds::test::tinyUNetOptions());
+      vds::test::jitter(*net, 31);
+      vds::DiffusionSpec spec = vds::test::tinySpec(false, 1);
+      spec.parameterisation = vds::diffusion::Parameterisation::edm_v;
+      spec.sigmaData = 1.0;
+      vds::saveDiffusionModel(style, {"tiny-style-edm-v", "", {}}, vds::kKindImageUNet, *net, spec);
+      vds::saveDiffusionModel(karras, {"tiny-style-karras", "", {}}, vds::kKindImageUNet, *net, vds::test::tinySpec(true, 1));
+    }
+    std::string text = yaml(2, "    sdm_cfg: 2\n");
+    const std::string image = "style: " + packages_.image().string();
+    text.replace(text.find(image), image.size(), "style: " + style.string());
+    vds::CollectingSink sink;
+    auto t = trainer(text, dir_ / "run-style-edm-v", &sink);
+    auto& slots = t->context().slots;
+    const State before = snapshot(*slots.at(vds::slot::kStyle2d).module);
+    t->run();
+    const auto scalars = sink.only<vds::ScalarsEvent>();
+    QCOMPARE(scalars.size(), size_t(2));
+    QVERIFY(scalars.at(0).values.at("diag/grad_norm/sdm") > 0);  // step 0 updates the generator
+    for (const auto& e : scalars) {
+      QVERIFY(e.values.count("loss/fake_denoise"));
+      for (const auto& [k, v] : e.values) QVERIFY2(std::isfinite(v), k.c_str());
+    }
+    QVERIFY(sameState(before, snapshot(*slots.at(vds::slot::kStyle2d).module)));
+    text.replace(text.find(style.string()), style.string().size(), karras.string());
+    VDS_EXPECT_THROW_MSG(trainer(text, dir_ / "bad-karras", nullptr), vds::ConfigError,
+                         ("method.avdm2.style: '" + karras.string() + "' runs on an EDM (Karras) schedule").c_str());
+  }
+
   // student_init: the student and its EMA start from another package of the teacher's
   // architecture (at learning rate 0 the export is that package bit for bit) while the
   // discriminator's frozen encoder stays the teacher's; the package is recorded, and one

@@ -486,6 +486,73 @@ class PretrainTest : public QObject {
     QVERIFY(!YAML::LoadFile((dir_ / "t2v-again0" / "model.yaml").string())["training"]["distil_guidance"]);
   }
 
+  // The style job also starts from a text-to-video package's spatial part: at learning rate
+  // 0 the export is that image UNet bit for bit, an edm_v base keeps edm_v (its x0 is the
+  // EDM formula on the DDPM levels) and trains with the EDM loss, an eps base keeps eps,
+  // and the eps-only options are refused for an edm_v base.
+  void styleModelFromAVideoTeachersSpatialPart() {
+    if (!fs::exists(dir_ / "t2v-ff")) QSKIP("needs the t2v package of the frame-free test");
+    const std::string body = "    base: " + (dir_ / "t2v-ff").string() + "\n";
+    runJob(jobYaml("style", 1, body + "    lr: 0\n", "pastel"), dir_ / "run-style-v0", dir_ / "style-v0", "denoise");
+    const vds::LoadedDiffusionModel video = vds::loadDiffusionModel(dir_ / "t2v-ff");
+    const vds::LoadedDiffusionModel style = vds::loadDiffusionModel(dir_ / "style-v0");
+    QCOMPARE(style.kind, std::string(vds::kKindImageUNet));
+    QCOMPARE(int(style.spec.parameterisation), int(vds::diffusion::Parameterisation::edm_v));
+    QVERIFY(!style.spec.schedule.edm);
+    QCOMPARE(style.spec.latent.frames, int64_t{1});
+    QCOMPARE(fs::weakly_canonical(style.textEncoderPath()), fs::weakly_canonical(video.textEncoderPath()));
+    const auto spatial = vds::namedState(*video.videoUNet()->spatial);
+    const auto copied = vds::namedState(*style.module);
+    QCOMPARE(copied.size(), spatial.size());
+    for (const auto& [name, w] : spatial) QVERIFY2(torch::equal(copied.at(name), w), name.c_str());
+    QCOMPARE(YAML::LoadFile((dir_ / "style-v0" / "model.yaml").string())["training"]["p_std"].as<double>(), 1.6);
+    {
+      torch::NoGradGuard noGrad;
+      auto& net = dynamic_cast<vds::ImageUNetImpl&>(*style.module);
+      vds::LoadedTextEncoder text = vds::loadTextEncoder(style.textEncoderPath());
+      vds::diffusion::Conditioning cond;
+      cond.context = text.module->encode(text.tokenizer, {"a red circle moving left", ""}).context;
+      const auto& l = style.spec.latent;
+      torch::manual_seed(12);
+      const torch::Tensor x = torch::randn({2, l.channels, l.height, l.width});
+      const vds::diffusion::Denoiser denoiser = vds::makeDenoiser(style);
+      const auto schedule = style.spec.schedule.ddpmSchedule();
+      for (double t : {999.0, 400.0, 20.0}) {
+        const vds::diffusion::NoiseLevel lvl = schedule.level(t);
+        const double s = lvl.scaledSigma(), norm = std::sqrt(s * s + 1);
+        const torch::Tensor f = net.forward(x / (lvl.alpha * norm), torch::full({2}, std::log(s) / 4), cond.context);
+        const torch::Tensor expected = x / lvl.alpha / (s * s + 1) - s / norm * f;
+        const torch::Tensor x0 = denoiser.x0(x, lvl, cond);
+        QVERIFY2(vds::test::maxAbsDiff(x0, expected) < 1e-4 * (1 + expected.abs().max().item<double>()),
+                 qPrintable(QString::number(t)));
+      }
+    }
+    // The EDM loss at the same batches and sigmas, with and without learning.
+    const auto frozen = runJob(jobYaml("style", 30, body + "    lr: 0\n", "pastel"), dir_ / "run-style-vf", dir_ / "style-vf",
+                               "denoise");
+    const auto l = runJob(jobYaml("style", 30, body + "    lr: 0.002\n", "pastel"), dir_ / "run-style-v", dir_ / "style-v",
+                          "denoise");
+    QCOMPARE(l.front(), frozen.front());
+    QVERIFY2(meanOf(l, 15, 30) < 0.9 * meanOf(frozen, 15, 30),
+             qPrintable(QString("%1 vs %2 untrained").arg(meanOf(l, 15, 30)).arg(meanOf(frozen, 15, 30))));
+    // An eps video base (the motion job's) gives an eps style model of its spatial part.
+    runJob(jobYaml("style", 1, "    base: " + (dir_ / "t2v").string() + "\n    lr: 0\n", "pastel"), dir_ / "run-style-e0",
+           dir_ / "style-e0", "denoise");
+    const vds::LoadedDiffusionModel eps = vds::loadDiffusionModel(dir_ / "style-e0");
+    QCOMPARE(int(eps.spec.parameterisation), int(vds::diffusion::Parameterisation::eps));
+    const auto epsSpatial = vds::namedState(*vds::loadDiffusionModel(dir_ / "t2v").videoUNet()->spatial);
+    for (const auto& [name, w] : vds::namedState(*eps.module)) QVERIFY2(torch::equal(epsSpatial.at(name), w), name.c_str());
+    VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("style", 1, body + "    offset_noise: 0.5\n", "pastel"),
+                                                             "s.yaml"),
+                                         vds::RunPaths(dir_ / "run-style-bad"), nullptr),
+                         vds::ConfigError, "method.style.offset_noise applies to eps bases only");
+    VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("style", 1, "    base: " + (dir_ / "i2v-ff").string() +
+                                                                                     "\n", "pastel"),
+                                                             "s.yaml"),
+                                         vds::RunPaths(dir_ / "run-style-bad2"), nullptr),
+                         vds::ConfigError, "is a i2v_unet, not a image_unet or video_unet");
+  }
+
   // The i2v job goes on from an i2v package it made: at learning rate 0 the export is the
   // package bit for bit, a step moves it and keeps its first-frame inputs, and the job's
   // first-frame options must agree with the base's.
