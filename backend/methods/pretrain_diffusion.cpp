@@ -566,9 +566,9 @@ class ImagePretraining : public LatentDiffusionPretraining {
 
 // ---- style: the image model fine-tuned on frames of one style --------------------------
 // The base is an image package, or a text-to-video package whose spatial part (the image
-// UNet inside it, without the motion modules) becomes the style model. A video teacher's
-// spatial layers have seen far more training than the image base, so they draw shapes and
-// counts better; an `edm_v` base keeps its parameterisation and trains with the EDM loss.
+// UNet inside it, without the motion modules) becomes the style model: a video teacher's
+// spatial layers have seen far more training than the image base. An `edm_v` base keeps
+// its parameterisation and trains with the EDM loss.
 class StylePretraining : public ImagePretraining {
  public:
   StylePretraining() { job_ = "style"; }
