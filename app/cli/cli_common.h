@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/progress.h"
+#include "diffusion/samplers.h"
 #include "io/composite.h"
 #include "io/video_encoder.h"
 
@@ -66,6 +67,12 @@ struct SamplingChoice {
 // When the user chose none of the sampling options and the package records its own
 // sampling (a distilled student), copies it into `choice` and says so on stderr.
 bool applyPackageSampling(const std::filesystem::path& model, bool userChose, SamplingChoice& choice);
+
+// Registers --cfg-interval LOW HIGH on `command`, the scaled sigmas between which guidance
+// applies (diffusion::GuidanceInterval), and reads it back: every level when not given;
+// ConfigError naming the option when it is not 0 <= LOW < HIGH.
+CLI::Option* addCfgIntervalOption(CLI::App* command, std::vector<double>& values);
+diffusion::GuidanceInterval cfgIntervalOption(const std::vector<double>& values);
 
 void registerExportCommands(CLI::App& app);
 void registerDatasetCommands(CLI::App& app);

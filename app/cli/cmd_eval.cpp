@@ -29,6 +29,7 @@ struct EvalArgs {
   std::string sampler = "ddim";
   int steps = 25;
   double cfg = 1.0;
+  std::vector<double> cfgInterval;
   double eta = 0.0;
   int64_t n = 512;
   uint64_t seed = 0;
@@ -56,6 +57,7 @@ MetricReport runModelEval(const EvalArgs& a) {
   o.sampler = parseOption("--sampler", choice.sampler, diffusion::parseSamplerKind);
   o.steps = choice.steps;
   o.cfg = choice.cfg;
+  o.cfgInterval = cfgIntervalOption(a.cfgInterval);
   o.eta = a.eta;
   parseOption("--spacing", a.spacing, diffusion::parseSpacing);
   o.spacing = a.spacing;
@@ -100,6 +102,7 @@ void registerEvalCommands(CLI::App& app) {
   eval->add_option("--steps", a->steps, "Sampling steps")->capture_default_str()->check(CLI::Range(1, 1000));
   eval->add_option("--cfg", a->cfg, "Classifier-free guidance weight (1: no guidance, one NFE per step)")
       ->capture_default_str();
+  addCfgIntervalOption(eval, a->cfgInterval);
   eval->add_option("--eta", a->eta, "DDIM stochasticity: 0 deterministic, 1 DDPM-like ancestral (ddim only)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));

@@ -29,6 +29,7 @@ struct SampleArgs {
   std::string sampler = "ddim";
   int steps = 25;
   double cfg = 1.0;
+  std::vector<double> cfgInterval;
   uint64_t seed = 0;
   std::string out;
   int count = 1;
@@ -121,6 +122,7 @@ void runSample(SampleArgs a) {
   }
   base.steps = a.steps;
   base.cfg = a.cfg;
+  base.cfgInterval = cfgIntervalOption(a.cfgInterval);
   base.seed = a.seed;
   base.spacing = a.spacing;
   base.eta = a.eta;
@@ -192,6 +194,7 @@ void registerSampleCommands(CLI::App& app) {
   sample->add_option("--sampler", args->sampler, "ddim, euler, heun, dpmpp_2m or consistency")->capture_default_str();
   sample->add_option("--steps", args->steps, "Sampling steps")->capture_default_str()->check(CLI::Range(1, 1000));
   sample->add_option("--cfg", args->cfg, "Classifier-free guidance weight (1: no guidance)")->capture_default_str();
+  addCfgIntervalOption(sample, args->cfgInterval);
   sample->add_option("--seed", args->seed, "Seed; video i uses a noise stream derived from (seed, i)")
       ->capture_default_str();
   sample->add_option("--out", args->out,

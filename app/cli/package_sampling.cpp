@@ -20,4 +20,23 @@ bool applyPackageSampling(const std::filesystem::path& model, bool userChose, Sa
   return true;
 }
 
+CLI::Option* addCfgIntervalOption(CLI::App* command, std::vector<double>& values) {
+  return command
+      ->add_option("--cfg-interval", values,
+                   "With --cfg: guide only the levels whose scaled sigma s (sigma/alpha; EDM: sigma) has "
+                   "LOW < s <= HIGH, the others conditionally in one call (guidance in a limited interval; "
+                   "default: every level)")
+      ->expected(2)
+      ->type_name("LOW HIGH");
+}
+
+diffusion::GuidanceInterval cfgIntervalOption(const std::vector<double>& values) {
+  diffusion::GuidanceInterval interval;
+  if (values.empty()) return interval;
+  interval.low = values.at(0);
+  interval.high = values.at(1);
+  diffusion::checkGuidanceInterval(interval, "--cfg-interval");
+  return interval;
+}
+
 }  // namespace vds::cli

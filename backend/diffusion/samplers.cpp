@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "core/errors.h"
 
@@ -83,8 +84,20 @@ X0Callback denoiserX0(const Denoiser& denoiser, const Conditioning& cond) {
   return [&denoiser, cond](const torch::Tensor& x, const NoiseLevel& lvl) { return denoiser.x0(x, lvl, cond); };
 }
 
-X0Callback guidedX0(const Denoiser& denoiser, const Conditioning& cond, const Conditioning& uncond, double w) {
-  return [&denoiser, cond, uncond, w](const torch::Tensor& x, const NoiseLevel& lvl) {
+void checkGuidanceInterval(const GuidanceInterval& interval, const std::string& what) {
+  if (!(interval.low >= 0.0) || !(interval.high > interval.low)) {
+    std::ostringstream msg;
+    msg << what << ": the guidance interval needs 0 <= low < high (scaled sigmas), got low " << interval.low
+        << " and high " << interval.high;
+    throw ConfigError(msg.str());
+  }
+}
+
+X0Callback guidedX0(const Denoiser& denoiser, const Conditioning& cond, const Conditioning& uncond, double w,
+                    GuidanceInterval interval) {
+  checkGuidanceInterval(interval, "guidedX0");
+  return [&denoiser, cond, uncond, w, interval](const torch::Tensor& x, const NoiseLevel& lvl) {
+    if (!interval.contains(lvl)) return denoiser.x0(x, lvl, cond);
     return denoiser.x0Guided(x, lvl, cond, uncond, w);
   };
 }

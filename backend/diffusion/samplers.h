@@ -6,7 +6,9 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <cmath>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -53,7 +55,24 @@ torch::Tensor initialNoise(at::IntArrayRef shape, const NoiseLevel& lvl, at::Gen
 // An x0 callback from a Denoiser: guided when w != 1 (one doubled-batch call per evaluation).
 // The callback refers to `denoiser`, which must outlive it; the conditionings are copied.
 X0Callback denoiserX0(const Denoiser& denoiser, const Conditioning& cond);
-X0Callback guidedX0(const Denoiser& denoiser, const Conditioning& cond, const Conditioning& uncond, double w);
+//
+// Guidance limited to an interval of noise levels (Kynkaanniemi et al. 2024, "Applying
+// guidance in a limited interval"): a level whose scaled sigma s = sigma/alpha satisfies
+// low < s <= high is guided; any other takes the conditional estimate alone, in one
+// undoubled call. The default interval holds every level.
+struct GuidanceInterval {
+  double low = 0.0;
+  double high = std::numeric_limits<double>::infinity();
+  bool contains(const NoiseLevel& lvl) const {
+    const double s = lvl.scaledSigma();
+    return s > low && s <= high;
+  }
+  bool isFull() const { return low <= 0.0 && std::isinf(high); }
+};
+// ConfigError naming `what` unless 0 <= low < high.
+void checkGuidanceInterval(const GuidanceInterval& interval, const std::string& what);
+X0Callback guidedX0(const Denoiser& denoiser, const Conditioning& cond, const Conditioning& uncond, double w,
+                    GuidanceInterval interval = {});
 
 // DDIM (Song et al. 2021, Eq. 12) in scaled space. With eps = (y - x0)/s and the ancestral
 // noise c^2 = eta^2 sigma'^2 (1 - s'^2/s^2):  x' = alpha' x0 + sqrt(sigma'^2 - c^2) eps + c z.

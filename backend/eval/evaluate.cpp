@@ -150,6 +150,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   base.sampler = o.sampler;
   base.steps = o.steps;
   base.cfg = o.cfg;
+  base.cfgInterval = o.cfgInterval;
   base.eta = o.eta;
   base.seed = o.seed;
   base.spacing = o.spacing;
@@ -184,6 +185,7 @@ MetricReport evaluateModel(const EvalOptions& o, const EvalProgressCallback& pro
   s.sampler = diffusion::toString(o.sampler);
   s.steps = o.timesteps.empty() ? o.steps : static_cast<int>(o.timesteps.size());
   s.guidance = o.cfg;
+  if (o.cfg != 1.0 && !o.cfgInterval.isFull()) s.guidanceInterval = std::array{o.cfgInterval.low, o.cfgInterval.high};
   s.eta = o.sampler == diffusion::SamplerKind::ddim ? o.eta : 0.0;
   s.spacing = models.model.spec.schedule.edm ? std::string() : o.spacing;
   s.timesteps = o.timesteps;

@@ -54,6 +54,7 @@ struct EvalOptions {
   diffusion::SamplerKind sampler = diffusion::SamplerKind::ddim;
   int steps = 25;
   double cfg = 1.0;                  // classifier-free guidance weight; 1 = no guidance
+  diffusion::GuidanceInterval cfgInterval;  // GenerateRequest::cfgInterval
   double eta = 0.0;                  // DDIM stochasticity: 0 deterministic, 1 DDPM-like ancestral
   std::string spacing = "trailing";  // DDPM timestep spacing
   std::vector<double> timesteps;     // explicit timesteps; override steps when not empty

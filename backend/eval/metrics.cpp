@@ -24,6 +24,13 @@ void checkVideos(const torch::Tensor& videos, const char* metric) {
 
 nlohmann::json optionalJson(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
+// [low, high] with an infinite high as null; null when guidance covered every level.
+nlohmann::json guidanceIntervalJson(const std::optional<std::array<double, 2>>& interval) {
+  if (!interval) return nlohmann::json();
+  const double high = (*interval)[1];
+  return nlohmann::json::array({(*interval)[0], std::isinf(high) ? nlohmann::json() : nlohmann::json(high)});
+}
+
 std::string optionalText(const std::optional<double>& v, int precision) {
   if (!v) return "n/a";
   std::ostringstream out;
@@ -236,6 +243,7 @@ nlohmann::json MetricReport::toJson() const {
       {"sampler", settings.sampler},
       {"steps", settings.steps},
       {"guidance", settings.guidance},
+      {"guidance_interval", guidanceIntervalJson(settings.guidanceInterval)},
       {"eta", settings.eta},
       {"real_split", settings.realSplit},
       {"target_style", settings.targetStyle ? nlohmann::json(styleName(*settings.targetStyle)) : nlohmann::json()},
@@ -286,9 +294,12 @@ std::string MetricReport::formatTable() const {
   if (settings.sampler.empty())
     out << (settings.autoencoderRoundTrip ? ", real clips through the autoencoder (FVD-S: against the clips themselves)"
                                           : ", real clips only (nothing generated)");
-  else
-    out << ", sampler " << settings.sampler << ", " << settings.steps << " steps, guidance " << settings.guidance
-        << ", seeds [" << seeds.str() << "]";
+  else {
+    out << ", sampler " << settings.sampler << ", " << settings.steps << " steps, guidance " << settings.guidance;
+    if (settings.guidanceInterval)
+      out << " on scaled sigmas (" << (*settings.guidanceInterval)[0] << ", " << (*settings.guidanceInterval)[1] << "]";
+    out << ", seeds [" << seeds.str() << "]";
+  }
   if (settings.eta != 0) out << ", eta " << settings.eta;
   if (settings.targetStyle) out << ", target style " << styleName(*settings.targetStyle);
   if (!settings.spacing.empty()) out << ", spacing " << settings.spacing;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -128,6 +129,8 @@ struct MetricSettings {
   std::string sampler;                              // e.g. "ddim", "euler", "lcm"
   int steps = 0;                                    // sampler steps (NFE per clip without guidance)
   double guidance = 0;                              // classifier-free guidance scale
+  // Scaled sigmas (low, high] guidance was limited to (GuidanceInterval); unset: every level.
+  std::optional<std::array<double, 2>> guidanceInterval;
   double eta = 0;                                   // DDIM stochasticity (0 for other samplers)
   std::string realSplit = "heldout";                // the real clips the metrics compare with
   std::optional<Style> targetStyle;                 // set when style accuracy is measured

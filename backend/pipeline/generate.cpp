@@ -39,6 +39,7 @@ void checkRequest(const GenerationModels& m, const GenerateRequest& r) {
   if (r.prompts.empty()) throw ConfigError("generate: at least one prompt is needed (\"\" for an unconditional model)");
   if (r.steps < 1 && r.timesteps.empty()) throw ConfigError("generate: steps must be >= 1, got " + std::to_string(r.steps));
   if (r.firstIndex < 0) throw ConfigError("generate: firstIndex must be >= 0");
+  diffusion::checkGuidanceInterval(r.cfgInterval, "generate");
   const auto batch = static_cast<int64_t>(r.prompts.size());
   if (!m.isImageToVideo()) {
     if (r.firstFrames.defined())
@@ -147,7 +148,7 @@ GenerateResult generate(GenerationModels& m, const GenerateRequest& r, const dif
   options.eta = r.eta;
   options.gen = makeGenerator(deriveSeed(r.seed, {tagOf("sampler"), static_cast<uint64_t>(r.firstIndex)}));
   options.onStep = onStep;
-  diffusion::X0Callback x0 = guided ? diffusion::guidedX0(denoiser, cond, uncond, r.cfg)
+  diffusion::X0Callback x0 = guided ? diffusion::guidedX0(denoiser, cond, uncond, r.cfg, r.cfgInterval)
                                     : diffusion::denoiserX0(denoiser, cond);
   if (r.pinFirstFrame) x0 = pinFirstFrame(std::move(x0), cond.image);
   diffusion::SampleResult sampled =

@@ -41,6 +41,8 @@ struct GenerateRequest {
   diffusion::SamplerKind sampler = diffusion::SamplerKind::ddim;
   int steps = 25;
   double cfg = 1.0;  // classifier-free guidance weight; 1 = conditional only
+  // With cfg != 1: the levels guided (scaled sigmas); the others are conditional only.
+  diffusion::GuidanceInterval cfgInterval;
   uint64_t seed = 0;
   std::string spacing = "trailing";  // DDPM timestep spacing; unused by EDM schedules
   double eta = 0.0;                  // DDIM stochasticity

@@ -145,6 +145,46 @@ class DiffusionDenoiserTest : public QObject {
     QVERIFY(maxAbsDiff(r.x, torch::full_like(x, 14.0)) < 1e-12);  // last step returns guided x0
   }
 
+  void guidanceIntervalGuidesOnlyItsLevels() {
+    // Conditional rows get x0 = 2 and unconditional rows -1, so a guided estimate at w = 5
+    // is 14. EDM levels sigma 8, 4, 2, 1, 0 with the interval (2, 8]: the levels at 8 and 4
+    // are guided (8 is the closed upper end), 2 (the open lower end) and 1 are not.
+    std::vector<int64_t> batches;
+    NetworkFn net = [&](const torch::Tensor& xIn, const torch::Tensor&, const Conditioning& cond) {
+      batches.push_back(xIn.size(0));
+      const torch::Tensor isCond = cond.context.select(1, 0).select(1, 0).view({-1, 1});
+      return torch::where(isCond > 0.5, torch::full_like(xIn, 2.0), torch::full_like(xIn, -1.0));
+    };
+    const Denoiser den(net, Parameterisation::x0);
+    const Conditioning cond{torch::ones({3, 2, 5}, kDbl), {}}, uncond{torch::zeros({3, 2, 5}, kDbl), {}};
+    std::vector<NoiseLevel> levels;
+    for (double s : {8.0, 4.0, 2.0, 1.0, 0.0}) levels.push_back(NoiseLevel{1.0, s, s});
+    std::vector<double> x0s;
+    SamplerOptions options;
+    options.onStep = [&](const SamplerStep& step) { x0s.push_back(step.x0.max().item<double>()); };
+    const torch::Tensor x = torch::zeros({3, 7}, kDbl);
+    const SampleResult r = sampleEuler(guidedX0(den, cond, uncond, 5.0, GuidanceInterval{2.0, 8.0}), x, levels,
+                                       options);
+    QCOMPARE(batches, (std::vector<int64_t>{6, 6, 3, 3}));
+    QCOMPARE(x0s, (std::vector<double>{14.0, 14.0, 2.0, 2.0}));
+    QCOMPARE(r.nfe, int64_t{4});
+    QVERIFY(maxAbsDiff(r.x, torch::full_like(x, 2.0)) < 1e-12);
+
+    // A DDPM level counts by its scaled sigma sigma/alpha: 0.6/0.8 = 0.75.
+    batches.clear();
+    const NoiseLevel ddpm{0.8, 0.6, 500.0};
+    guidedX0(den, cond, uncond, 5.0, GuidanceInterval{0.7, 0.8})(x, ddpm);
+    guidedX0(den, cond, uncond, 5.0, GuidanceInterval{0.75, 0.8})(x, ddpm);
+    QCOMPARE(batches, (std::vector<int64_t>{6, 3}));
+
+    QVERIFY(GuidanceInterval{}.isFull());
+    QVERIFY(!GuidanceInterval{0.5}.isFull());
+    VDS_EXPECT_THROW_MSG(checkGuidanceInterval(GuidanceInterval{-1.0, 2.0}, "--cfg-interval"), vds::ConfigError,
+                         "--cfg-interval");
+    VDS_EXPECT_THROW_MSG(guidedX0(den, cond, uncond, 5.0, GuidanceInterval{3.0, 3.0}), vds::ConfigError, "low < high");
+    VDS_EXPECT_THROW_MSG(checkGuidanceInterval(GuidanceInterval{std::nan(""), 2.0}, "x"), vds::ConfigError, "low");
+  }
+
   void conditioningBatchHelpers() {
     const Conditioning a{torch::zeros({2, 3}), torch::ones({2, 4, 8, 8})};
     const Conditioning b{torch::ones({1, 3}), torch::zeros({1, 4, 8, 8})};

@@ -1,4 +1,6 @@
 // Flicker, identity consistency and the metric report.
+#include <limits>
+
 #include "core/errors.h"
 #include "data/shapes_world.h"
 #include "eval/metrics.h"
@@ -99,6 +101,15 @@ class MetricsTemporalTest : public QObject {
     for (const char* needle : {"FVD-S", "12.500", "n/a", "lcm", "4 steps", "guidance 1.5", "seeds [7,8]",
                                "target style pastel", "eval_net: resources/models/eval_net"})
       QVERIFY2(table.find(needle) != std::string::npos, needle);
+    QVERIFY(s.at("guidance_interval").is_null());
+    QVERIFY(table.find("scaled sigmas") == std::string::npos);
+
+    // A limited guidance interval: [low, high] in the JSON (an infinite high as null) and the table.
+    report.settings.guidanceInterval = std::array{0.5, 20.0};
+    QVERIFY(report.toJson().at("settings").at("guidance_interval") == nlohmann::json({0.5, 20.0}));
+    QVERIFY(report.formatTable().find("guidance 1.5 on scaled sigmas (0.5, 20]") != std::string::npos);
+    report.settings.guidanceInterval = std::array{3.0, std::numeric_limits<double>::infinity()};
+    QVERIFY(report.toJson().at("settings").at("guidance_interval") == nlohmann::json({3.0, nullptr}));
   }
 };
 

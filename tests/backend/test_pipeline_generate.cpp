@@ -183,6 +183,28 @@ class PipelineGenerateTest : public QObject {
     VDS_EXPECT_THROW_MSG(vds::generate(*video_, video), vds::ConfigError, "text-only guidance");
   }
 
+  // Guidance limited to an interval of levels: an interval holding every level is full
+  // guidance bit for bit, one holding none is the unguided sample bit for bit, and one
+  // that splits the levels gives neither.
+  void guidanceIntervalLimitsGuidance() {
+    auto r = request({kPrompts[0], kPrompts[1]}, 4, 1.0);
+    const auto unguided = vds::generate(*video_, r);
+    r.cfg = 4.0;
+    const auto guided = vds::generate(*video_, r);
+    r.cfgInterval = {0.0, 1e9};
+    QVERIFY(identical(vds::generate(*video_, r).latents, guided.latents));
+    r.cfgInterval = {1e8, 1e9};
+    QVERIFY(identical(vds::generate(*video_, r).latents, unguided.latents));
+    const std::vector<vds::diffusion::NoiseLevel> levels = guided.levels;
+    QVERIFY(levels.size() >= 3);
+    r.cfgInterval = {levels[1].scaledSigma(), 1e9};  // guides the first step only
+    const auto first = vds::generate(*video_, r);
+    QVERIFY(maxAbsDiff(first.latents, guided.latents) > 1e-4);
+    QVERIFY(maxAbsDiff(first.latents, unguided.latents) > 1e-4);
+    r.cfgInterval = {2.0, 1.0};
+    VDS_EXPECT_THROW_MSG(vds::generate(*video_, r), vds::ConfigError, "guidance interval");
+  }
+
   // Dropping the first frame samples the i2v model from its prompt alone: the clip no
   // longer depends on the frame given, and differs from the one drawn with it.
   void droppedFirstFrameIsIgnored() {
