@@ -41,6 +41,15 @@ void describeEpsDdpm(DiffusionSpec& d) {
   d.schedule = ScheduleSpec::ddpm(diffusion::BetaSchedule::scaled_linear);
 }
 
+// edmLoss trains edm_v preconditioning with sigma_data 1 only; a base package that has
+// another is refused, with `where` naming the setting and the package.
+void requireUnitEdmV(const LoadedDiffusionModel& loaded, const std::string& where) {
+  if (loaded.spec.parameterisation == diffusion::Parameterisation::edm_v && loaded.spec.sigmaData == 1.0) return;
+  std::ostringstream msg;
+  msg << where << " is " << diffusion::toString(loaded.spec.parameterisation) << " with sigma_data "
+      << loaded.spec.sigmaData << "; the job trains edm_v with sigma_data 1";
+  throw ConfigError(msg.str());
+}
 
 }  // namespace
 
@@ -598,10 +607,8 @@ class StylePretraining : public ImagePretraining {
     const diffusion::Parameterisation p = loaded.spec.parameterisation;
     if (p != diffusion::Parameterisation::eps && p != diffusion::Parameterisation::edm_v)
       throw ConfigError(where + " predicts " + diffusion::toString(p) + "; the style job trains eps or edm_v");
-    if (p == diffusion::Parameterisation::edm_v && loaded.spec.sigmaData != 1.0)
-      throw ConfigError(where + " has sigma_data " + std::to_string(loaded.spec.sigmaData) +
-                        "; the style job trains edm_v with sigma_data 1");
     edm_ = p == diffusion::Parameterisation::edm_v;
+    if (edm_) requireUnitEdmV(loaded, where);
     if (edm_ && (offsetNoise_ > 0 || p2Gamma_ > 0))
       throw ConfigError(key(job_, offsetNoise_ > 0 ? "offset_noise" : "p2_gamma") + " applies to eps bases only, and " +
                         where + " is edm_v; set it to 0");
@@ -810,9 +817,7 @@ class I2VPretraining : public LatentDiffusionPretraining {
   // part of its architecture, so the job's options for them must agree with it.
   void continueFrom(const TrainContext& ctx, const LoadedDiffusionModel& loaded) {
     const std::string where = key(job_, "base") + ": '" + loaded.package.dir().string() + "'";
-    if (loaded.spec.parameterisation != diffusion::Parameterisation::edm_v || loaded.spec.sigmaData != 1.0)
-      throw ConfigError(where + " is " + diffusion::toString(loaded.spec.parameterisation) + " with sigma_data " +
-                        std::to_string(loaded.spec.sigmaData) + "; the job trains edm_v with sigma_data 1");
+    requireUnitEdmV(loaded, where);
     const I2VUNetOptions& io = loaded.i2vUNet()->i2vOptions();
     const auto agree = [&](const char* option, bool has) {
       if (ctx.config.get<bool>(key(job_, option)) != has)
@@ -915,10 +920,7 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
 
   void buildNetworks(TrainContext& ctx) override {
     LoadedDiffusionModel loaded = loadBase(ctx, {kKindI2VUNet, kKindVideoUNet});
-    if (loaded.spec.parameterisation != diffusion::Parameterisation::edm_v || loaded.spec.sigmaData != 1.0)
-      throw ConfigError(key(job_, "base") + ": '" + loaded.package.dir().string() + "' is " +
-                        diffusion::toString(loaded.spec.parameterisation) + " with sigma_data " +
-                        std::to_string(loaded.spec.sigmaData) + "; the job trains edm_v with sigma_data 1");
+    requireUnitEdmV(loaded, key(job_, "base") + ": '" + loaded.package.dir().string() + "'");
     // An i2v package gives its frame-free branch; a package this job made goes on training.
     video_ = loaded.kind == kKindI2VUNet ? frameFreeVideoUNet(*loaded.i2vUNet())
                                          : VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(loaded.module));

@@ -10,23 +10,8 @@ namespace fs = std::filesystem;
 using vds::test::maxAbsDiff;
 using vds::test::TinyPackages;
 
-namespace {
-
-void editManifest(const fs::path& dir, const std::function<void(YAML::Node&)>& edit) {
-  YAML::Node root = YAML::LoadFile((dir / "model.yaml").string());
-  edit(root);
-  YAML::Emitter out;
-  out << root;
-  vds::test::writeBytes(dir / "model.yaml", std::string(out.c_str()) + "\n");
-}
-
-// The package folder copied to `to`, so that a test can break the copy.
-fs::path copyPackage(const fs::path& from, const fs::path& to) {
-  fs::copy(from, to, fs::copy_options::recursive);
-  return to;
-}
-
-}  // namespace
+using vds::test::copyPackage;
+using vds::test::editManifest;
 
 class PipelinePackagesTest : public QObject {
   Q_OBJECT

@@ -589,6 +589,23 @@ class PretrainTest : public QObject {
             "method.i2v.first_frame_mask is true, but the base");
     refused(jobYaml("i2v", 1, "    base: " + (dir_ / "image").string() + "\n"), "run-i2v-bad3",
             "is a image_unet, not a video_unet or i2v_unet");
+
+    // The EDM loss trains sigma_data 1 only: a base with another is refused by every job
+    // that trains on it with that loss (i2v, t2v, and style from a t2v package).
+    const fs::path i2vHalf = vds::test::copyPackage(dir_ / "i2v-ff", dir_ / "i2v-sd-half");
+    vds::test::editManifest(i2vHalf, [](YAML::Node& m) { m["parameterisation"]["sigma_data"] = 0.5; });
+    refused(jobYaml("i2v", 1, "    base: " + i2vHalf.string() + "\n    first_frame_channels: true\n"), "run-i2v-bad4",
+            "with sigma_data 0.5");
+    refused(jobYaml("t2v", 1, "    base: " + i2vHalf.string() + "\n"), "run-t2v-bad", "with sigma_data 0.5");
+    if (fs::exists(dir_ / "t2v-ff")) {
+      const fs::path t2vHalf = vds::test::copyPackage(dir_ / "t2v-ff", dir_ / "t2v-sd-half");
+      vds::test::editManifest(t2vHalf, [](YAML::Node& m) { m["parameterisation"]["sigma_data"] = 0.5; });
+      VDS_EXPECT_THROW_MSG(vds::prepareRun(vds::parseRunConfig(jobYaml("style", 1, "    base: " + t2vHalf.string() + "\n",
+                                                                       "pastel"),
+                                                               "s.yaml"),
+                                           vds::RunPaths(dir_ / "run-style-bad3"), nullptr),
+                           vds::ConfigError, "the job trains edm_v with sigma_data 1");
+    }
   }
 
   void offsetNoiseShapeIsOneValuePerSampleAndChannel() {

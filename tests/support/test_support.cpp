@@ -39,4 +39,17 @@ std::string readBytes(const std::filesystem::path& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+std::filesystem::path copyPackage(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
+  return to;
+}
+
+void editManifest(const std::filesystem::path& dir, const std::function<void(YAML::Node&)>& edit) {
+  YAML::Node root = YAML::LoadFile((dir / "model.yaml").string());
+  edit(root);
+  YAML::Emitter out;
+  out << root;
+  writeBytes(dir / "model.yaml", std::string(out.c_str()) + "\n");
+}
+
 }  // namespace vds::test

@@ -3,7 +3,10 @@
 #include <QtTest/QtTest>
 #include <torch/torch.h>
 
+#include <yaml-cpp/yaml.h>
+
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace vds::test {
@@ -31,6 +34,11 @@ std::filesystem::path dataDir();
 // Writes `bytes` to `path` verbatim.
 void writeBytes(const std::filesystem::path& path, const std::string& bytes);
 std::string readBytes(const std::filesystem::path& path);
+
+// A model package folder copied to `to` (returned), so that a test can break the copy.
+std::filesystem::path copyPackage(const std::filesystem::path& from, const std::filesystem::path& to);
+// Loads the package's model.yaml, applies `edit` and writes it back.
+void editManifest(const std::filesystem::path& dir, const std::function<void(YAML::Node&)>& edit);
 
 }  // namespace vds::test
 
