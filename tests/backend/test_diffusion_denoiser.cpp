@@ -31,6 +31,16 @@ torch::Tensor idealOutput(Parameterisation p, const torch::Tensor& x0, const tor
   }
 }
 
+// An x0-parameterised network that outputs 2 for rows whose context is 1 (conditional) and
+// -1 for rows whose context is 0 (unconditional), recording each call's batch size.
+NetworkFn conditionalTwoUnconditionalMinusOne(std::vector<int64_t>& batches) {
+  return [&batches](const torch::Tensor& xIn, const torch::Tensor&, const Conditioning& cond) {
+    batches.push_back(xIn.size(0));
+    const torch::Tensor isCond = cond.context.select(1, 0).select(1, 0).view({-1, 1});
+    return torch::where(isCond > 0.5, torch::full_like(xIn, 2.0), torch::full_like(xIn, -1.0));
+  };
+}
+
 }  // namespace
 
 class DiffusionDenoiserTest : public QObject {
@@ -116,12 +126,7 @@ class DiffusionDenoiserTest : public QObject {
   void classifierFreeGuidanceUsesOneDoubledBatch() {
     // Conditional rows carry context 1 and get x0 = 2; unconditional rows carry 0 and get -1.
     std::vector<int64_t> batches;
-    NetworkFn net = [&](const torch::Tensor& xIn, const torch::Tensor&, const Conditioning& cond) {
-      batches.push_back(xIn.size(0));
-      const torch::Tensor isCond = cond.context.select(1, 0).select(1, 0).view({-1, 1});
-      return torch::where(isCond > 0.5, torch::full_like(xIn, 2.0), torch::full_like(xIn, -1.0));
-    };
-    const Denoiser den(net, Parameterisation::x0);
+    const Denoiser den(conditionalTwoUnconditionalMinusOne(batches), Parameterisation::x0);
     const Conditioning cond{torch::ones({4, 3, 5}, kDbl), {}}, uncond{torch::zeros({4, 3, 5}, kDbl), {}};
     const torch::Tensor x = torch::zeros({4, 7}, kDbl);
     const NoiseLevel lvl{0.8, 0.6, 500.0};
@@ -150,12 +155,7 @@ class DiffusionDenoiserTest : public QObject {
     // is 14. EDM levels sigma 8, 4, 2, 1, 0 with the interval (2, 8]: the levels at 8 and 4
     // are guided (8 is the closed upper end), 2 (the open lower end) and 1 are not.
     std::vector<int64_t> batches;
-    NetworkFn net = [&](const torch::Tensor& xIn, const torch::Tensor&, const Conditioning& cond) {
-      batches.push_back(xIn.size(0));
-      const torch::Tensor isCond = cond.context.select(1, 0).select(1, 0).view({-1, 1});
-      return torch::where(isCond > 0.5, torch::full_like(xIn, 2.0), torch::full_like(xIn, -1.0));
-    };
-    const Denoiser den(net, Parameterisation::x0);
+    const Denoiser den(conditionalTwoUnconditionalMinusOne(batches), Parameterisation::x0);
     const Conditioning cond{torch::ones({3, 2, 5}, kDbl), {}}, uncond{torch::zeros({3, 2, 5}, kDbl), {}};
     std::vector<NoiseLevel> levels;
     for (double s : {8.0, 4.0, 2.0, 1.0, 0.0}) levels.push_back(NoiseLevel{1.0, s, s});
