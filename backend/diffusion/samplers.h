@@ -55,7 +55,7 @@ torch::Tensor initialNoise(at::IntArrayRef shape, const NoiseLevel& lvl, at::Gen
 // An x0 callback from a Denoiser: guided when w != 1 (one doubled-batch call per evaluation).
 // The callback refers to `denoiser`, which must outlive it; the conditionings are copied.
 X0Callback denoiserX0(const Denoiser& denoiser, const Conditioning& cond);
-//
+
 // Guidance limited to an interval of noise levels (Kynkaanniemi et al. 2024, "Applying
 // guidance in a limited interval"): a level whose scaled sigma s = sigma/alpha satisfies
 // low < s <= high is guided; any other takes the conditional estimate alone, in one

@@ -480,6 +480,11 @@ class LatentDiffusionPretraining : public Method {
     return l;
   }
 
+  // "method.JOB.base: 'PATH'", the start of every message about a loaded base package.
+  std::string baseWhere(const LoadedDiffusionModel& loaded) const {
+    return key(job_, "base") + ": '" + loaded.package.dir().string() + "'";
+  }
+
   // Loads the package a job starts from, checks its kind (one of `expectedKinds`), and takes
   // its autoencoder and (frozen) text encoder, so the new model shares the base model's
   // latent and prompts.
@@ -601,7 +606,7 @@ class StylePretraining : public ImagePretraining {
     if (ctx.config.get<std::string>("data.style") == "plain")
       throw ConfigError("data.style: a style model needs a non-plain style (outline, checker, pastel, pixel)");
     LoadedDiffusionModel loaded = loadBase(ctx, {kKindImageUNet, kKindVideoUNet});
-    const std::string where = key(job_, "base") + ": '" + loaded.package.dir().string() + "'";
+    const std::string where = baseWhere(loaded);
     if (loaded.spec.schedule.edm)
       throw ConfigError(where + " runs on an EDM (Karras) schedule; a style model needs the DDPM schedule");
     const diffusion::Parameterisation p = loaded.spec.parameterisation;
@@ -816,7 +821,7 @@ class I2VPretraining : public LatentDiffusionPretraining {
   // An i2v package goes on training as it is (a fresh optimiser). Its first-frame inputs are
   // part of its architecture, so the job's options for them must agree with it.
   void continueFrom(const TrainContext& ctx, const LoadedDiffusionModel& loaded) {
-    const std::string where = key(job_, "base") + ": '" + loaded.package.dir().string() + "'";
+    const std::string where = baseWhere(loaded);
     requireUnitEdmV(loaded, where);
     const I2VUNetOptions& io = loaded.i2vUNet()->i2vOptions();
     const auto agree = [&](const char* option, bool has) {
@@ -920,7 +925,7 @@ class FrameFreePretraining : public LatentDiffusionPretraining {
 
   void buildNetworks(TrainContext& ctx) override {
     LoadedDiffusionModel loaded = loadBase(ctx, {kKindI2VUNet, kKindVideoUNet});
-    requireUnitEdmV(loaded, key(job_, "base") + ": '" + loaded.package.dir().string() + "'");
+    requireUnitEdmV(loaded, baseWhere(loaded));
     // An i2v package gives its frame-free branch; a package this job made goes on training.
     video_ = loaded.kind == kKindI2VUNet ? frameFreeVideoUNet(*loaded.i2vUNet())
                                          : VideoUNet(std::dynamic_pointer_cast<VideoUNetImpl>(loaded.module));
